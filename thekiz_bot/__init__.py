@@ -1,0 +1,1 @@
+"""thekiz-bot: FAQ matcher, contacts and announcements for the ThEKiZ network."""

@@ -1,0 +1,45 @@
+"""Find alternates of different entries that are so alike the matcher cannot tell them apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from thekiz_bot.knowledge import KnowledgeBase
+from thekiz_bot.text import Vocabulary
+
+
+@dataclass(frozen=True)
+class Collision:
+    entry_a: str
+    text_a: str
+    entry_b: str
+    text_b: str
+    score: float
+
+
+def near_identical_alternates(kb: KnowledgeBase, threshold: float = 92.0) -> list[Collision]:
+    """Pairs of question/alternate texts from different entries scoring >= threshold (0-100)."""
+    vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
+    texts: list[str] = []
+    raw: list[str] = []
+    owners: list[str] = []
+    for entry in kb.served_entries:
+        for text in (entry.question, *entry.alternates):
+            analysed = vocab.analyse(text)
+            if analysed:
+                texts.append(analysed)
+                raw.append(text)
+                owners.append(entry.id)
+    if not texts:
+        return []
+    matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold,
+                           dtype=np.uint8, workers=1)
+    collisions = []
+    for i, j in zip(*np.nonzero(matrix), strict=True):
+        if i < j and owners[i] != owners[j]:
+            collisions.append(Collision(owners[i], raw[i], owners[j], raw[j], float(matrix[i, j])))
+    collisions.sort(key=lambda c: (-c.score, c.entry_a, c.entry_b))
+    return collisions

@@ -1,0 +1,76 @@
+"""All configuration comes from the environment, read here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
+DEFAULT_DB_PATH = Path("data") / "thekiz.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A configuration value is present but unusable."""
+
+
+def _int_list(raw: str, name: str) -> tuple[int, ...]:
+    values = []
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            values.append(int(part))
+        except ValueError as exc:
+            raise ConfigError(f"{name}: '{part}' ist keine ganze Zahl") from exc
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    db_path: Path = DEFAULT_DB_PATH
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    reminder_days: tuple[int, ...] = (7, 1)
+    timezone: str = "Europe/Berlin"
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        port_raw = get("TELEGRAM_WEBHOOK_PORT")
+        try:
+            port = int(port_raw) if port_raw else 8443
+        except ValueError as exc:
+            raise ConfigError("TELEGRAM_WEBHOOK_PORT muss eine Zahl sein") from exc
+        reminder_raw = get("THEKIZ_REMINDER_DAYS")
+        return cls(
+            telegram_token=get("TELEGRAM_BOT_TOKEN"),
+            api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            db_path=Path(get("THEKIZ_DB") or DEFAULT_DB_PATH),
+            knowledge_dir=Path(get("THEKIZ_KNOWLEDGE_DIR") or DEFAULT_KNOWLEDGE_DIR),
+            admin_ids=frozenset(_int_list(get("THEKIZ_ADMIN_IDS") or "", "THEKIZ_ADMIN_IDS")),
+            webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=port,
+            webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            reminder_days=(
+                _int_list(reminder_raw, "THEKIZ_REMINDER_DAYS") if reminder_raw else (7, 1)
+            ),
+            log_level=(get("THEKIZ_LOG_LEVEL") or "INFO").upper(),
+        )

@@ -1,0 +1,339 @@
+"""Match a German chat question against the FAQ knowledge base.
+
+Every served entry is indexed through several texts (its question, each alternate, its
+keywords). A query is scored against each text by word TF-IDF (stemmed, synonyms
+canonicalised), character n-gram TF-IDF (typos, compounds) and, for the best few candidates,
+rapidfuzz; an entry's score is the best of its texts plus a little evidence from its answer.
+One score in [0, 1] per entry decides between answer, suggestion and fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+
+from thekiz_bot import contacts as contact_rules
+from thekiz_bot.knowledge import Contact, FaqEntry, KnowledgeBase, Region
+from thekiz_bot.regions import RegionFinder
+from thekiz_bot.smalltalk import SmalltalkMatcher
+from thekiz_bot.text import Vocabulary, clean_input, normalise
+
+STATUSES = ("answer", "suggest", "fallback", "smalltalk")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, tuned on the dev half of the evaluation set (see bench/tune.py)."""
+
+    answer: float = 0.50
+    # Below `sure`, an answer also needs this lead over the runner-up.
+    margin: float = 0.06
+    sure: float = 0.70
+    suggest: float = 0.30
+
+
+@dataclass(frozen=True)
+class Weights:
+    word: float = 0.40
+    char: float = 0.30
+    fuzzy: float = 0.20
+    answer: float = 0.10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: FaqEntry
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry_id": self.entry.id, "question": self.entry.question,
+                "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    question: str
+    status: str
+    score: float = 0.0
+    entry: FaqEntry | None = None
+    suggestions: tuple[Candidate, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    reply: str | None = None
+    region: Region | None = None
+    region_note: str | None = None
+    # The user asked for a phone number, an address or a person: show contacts first.
+    contact_first: bool = False
+
+    @property
+    def answer(self) -> str | None:
+        if self.status == "answer" and self.entry is not None:
+            return self.entry.answer
+        if self.status == "smalltalk":
+            return self.reply
+        return None
+
+    @property
+    def ranked(self) -> tuple[Candidate, ...]:
+        """The ranking the result implies: the chosen entry (if any) first."""
+        if self.status == "answer" and self.entry is not None:
+            return (Candidate(self.entry, self.score), *self.suggestions)
+        return self.suggestions
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "status": self.status,
+            "answer": self.answer,
+            "entry_id": self.entry.id if self.entry is not None else None,
+            "score": round(self.score, 4),
+            "suggestions": [c.to_json() for c in self.suggestions],
+            "contacts": [c.to_json() for c in self.contacts],
+            "source": self.entry.source if self.entry is not None else None,
+            "region": self.region.name if self.region is not None else None,
+        }
+
+
+@dataclass
+class _Index:
+    texts: list[str]                 # analysed text per indexed variant
+    owners: np.ndarray               # entry position per variant
+    word: TfidfVectorizer
+    word_matrix: sparse.csr_matrix   # variants x word features, transposed for fast queries
+    char: HashingVectorizer
+    char_idf: TfidfTransformer
+    char_matrix: sparse.csr_matrix
+    answer_matrix: sparse.csr_matrix
+    vocabulary: list[str] = field(default_factory=list)
+    vocabulary_set: frozenset[str] = frozenset()
+
+
+class Matcher:
+    """Ranks FAQ entries for a question; immutable after construction (safe to share)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+        fuzzy_candidates: int = 10,
+    ) -> None:
+        self.kb = kb
+        self.thresholds = thresholds or Thresholds()
+        self.weights = weights or Weights()
+        self.fuzzy_candidates = fuzzy_candidates
+        self.vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
+        self.entries: tuple[FaqEntry, ...] = kb.served_entries
+        self._smalltalk = SmalltalkMatcher(kb.smalltalk, self.vocab)
+        self._regions = RegionFinder(kb.regions)
+        self._index = self._build() if self.entries else None
+
+    # --- index --------------------------------------------------------------------------
+
+    def _build(self) -> _Index:
+        texts: list[str] = []
+        owners: list[int] = []
+        answers: list[str] = []
+        for pos, entry in enumerate(self.entries):
+            variants = [entry.question, *entry.alternates]
+            if entry.keywords:
+                variants.append(" ".join(entry.keywords))
+            seen: set[str] = set()
+            for variant in variants:
+                analysed = self.vocab.analyse(variant)
+                if analysed and analysed not in seen:
+                    seen.add(analysed)
+                    texts.append(analysed)
+                    owners.append(pos)
+            answers.append(self.vocab.analyse(entry.answer))
+
+        word = TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
+            dtype=np.float32,
+        )
+        word_matrix = word.fit_transform(texts)
+        # Characters are hashed: no vocabulary dictionary to build, which keeps large KBs cheap.
+        char = HashingVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
+            norm=None, dtype=np.float32,
+        )
+        char_counts = char.transform(texts)
+        char_idf = TfidfTransformer(sublinear_tf=True).fit(char_counts)
+        char_matrix = char_idf.transform(char_counts)
+        answer_matrix = word.transform(answers)
+        vocabulary = sorted(t for t in word.vocabulary_ if " " not in t)
+        return _Index(
+            texts=texts,
+            owners=np.asarray(owners, dtype=np.int64),
+            word=word,
+            word_matrix=word_matrix.T.tocsr(),
+            char=char,
+            char_idf=char_idf,
+            char_matrix=char_matrix.T.tocsr(),
+            answer_matrix=answer_matrix.T.tocsr(),
+            vocabulary=vocabulary,
+            vocabulary_set=frozenset(vocabulary),
+        )
+
+    # --- query analysis -----------------------------------------------------------------
+
+    def _correct_typos(self, tokens: list[str]) -> list[str]:
+        """Add the closest known word for unknown longer tokens (keeps the original too)."""
+        assert self._index is not None
+        known = self._index.vocabulary_set
+        out = list(tokens)
+        for token in tokens:
+            if token in known or len(token) < 5 or token.isdigit():
+                continue
+            best = process.extractOne(
+                token, self._index.vocabulary, scorer=fuzz.ratio, score_cutoff=80
+            )
+            if best is not None:
+                out.append(best[0])
+        return out
+
+    def _analyse_query(self, question: str) -> tuple[str, str]:
+        normalised = normalise(question)
+        tokens = self.vocab.content_tokens(normalised)
+        corrected = self._correct_typos(tokens)
+        return " ".join(tokens), " ".join(corrected)
+
+    # --- scoring ------------------------------------------------------------------------
+
+    def _scores(self, question: str) -> np.ndarray:
+        """One score per served entry, in [0, 1]."""
+        index = self._index
+        assert index is not None
+        n_entries = len(self.entries)
+        plain, corrected = self._analyse_query(question)
+        if not plain:
+            return np.zeros(n_entries, dtype=np.float32)
+        w = self.weights
+
+        word_q = index.word.transform([corrected])
+        word_sim = np.asarray((word_q @ index.word_matrix).todense()).ravel()
+        char_q = index.char_idf.transform(index.char.transform([plain]))
+        char_sim = np.asarray((char_q @ index.char_matrix).todense()).ravel()
+        answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
+
+        variant_score = w.word * word_sim + w.char * char_sim
+        entry_best = np.zeros(n_entries, dtype=np.float32)
+        best_variant = np.full(n_entries, -1, dtype=np.int64)
+        # Max over each entry's variants, remembering which variant won.
+        order = np.argsort(variant_score)
+        entry_best[index.owners[order]] = variant_score[order]
+        best_variant[index.owners[order]] = order
+
+        scores = entry_best + w.answer * answer_sim.astype(np.float32)
+        # rapidfuzz only for the few entries that can still win: it is the expensive part.
+        k = min(self.fuzzy_candidates, n_entries)
+        top = np.argpartition(-scores, k - 1)[:k] if k < n_entries else np.arange(n_entries)
+        for pos in top:
+            fuzzy = self._fuzzy(plain, pos)
+            scores[pos] += w.fuzzy * fuzzy
+        # Non-candidates get the fuzzy share they would have had at best: none.
+        return np.clip(scores, 0.0, 1.0)
+
+    def _fuzzy(self, plain: str, pos: int) -> float:
+        index = self._index
+        assert index is not None
+        variants = [index.texts[i] for i in np.flatnonzero(index.owners == pos)]
+        best = 0.0
+        for text in variants:
+            ratio = fuzz.ratio(plain, text)
+            token_set = fuzz.token_set_ratio(plain, text)
+            # token_set is 100 for any subset; weigh it by how much of the query it covers.
+            coverage = min(len(plain), len(text)) / max(len(plain), len(text), 1)
+            best = max(best, ratio, token_set * (0.5 + 0.5 * coverage))
+        return best / 100.0
+
+    def rank(self, question: str, k: int = 5) -> list[Candidate]:
+        if self._index is None:
+            return []
+        scores = self._scores(clean_input(question))
+        k = min(k, len(scores))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        ordered = sorted(top, key=lambda i: (-scores[i], i))
+        return [Candidate(self.entries[i], float(scores[i])) for i in ordered if scores[i] > 0]
+
+    # --- decisions ----------------------------------------------------------------------
+
+    def match(self, question: str, region: str | Region | None = None) -> MatchResult:
+        cleaned = clean_input(question)
+        region_obj = self._resolve_region(region, cleaned)
+        # Rank without the region's name; fall back to the full text if nothing else is left.
+        topic = self._regions.without_region(cleaned) or cleaned
+        candidates = self.rank(topic, k=4)
+        smalltalk = self._smalltalk.match(cleaned)
+        if smalltalk is not None:
+            return MatchResult(
+                question=cleaned, status="smalltalk", score=1.0, reply=smalltalk.reply,
+                suggestions=tuple(candidates[:3]), region=region_obj,
+            )
+        contact_seeking = contact_rules.is_contact_seeking(normalise(cleaned))
+        t = self.thresholds
+        top = candidates[0] if candidates else None
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if top is not None and top.score >= t.answer and (
+            top.score >= t.sure or top.score - runner_up >= t.margin
+        ):
+            contacts, note = contact_rules.contacts_for_entry(
+                self.kb, top.entry, region_obj, contact_seeking
+            )
+            return MatchResult(
+                question=cleaned, status="answer", score=top.score, entry=top.entry,
+                suggestions=tuple(candidates[1:4]), contacts=tuple(contacts), region=region_obj,
+                region_note=note, contact_first=contact_seeking,
+            )
+        default = self.kb.default_contact
+        fallback_contacts = (default,) if default is not None else ()
+        if top is not None and top.score >= t.suggest:
+            return MatchResult(
+                question=cleaned, status="suggest", score=top.score,
+                suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
+            )
+        return MatchResult(
+            question=cleaned, status="fallback", score=top.score if top else 0.0,
+            suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
+        )
+
+    def _resolve_region(self, region: str | Region | None, text: str) -> Region | None:
+        if isinstance(region, Region):
+            return region
+        if region:
+            return self._regions.resolve(region)
+        return self._regions.find(text)
+
+    # --- contacts -----------------------------------------------------------------------
+
+    def find_region(self, text: str) -> Region | None:
+        """A region mentioned anywhere in a question."""
+        return self._regions.find(clean_input(text))
+
+    def resolve_region(self, name: str) -> Region | None:
+        """A region the user named on purpose (tolerates typos and "Landkreis …")."""
+        return self._regions.resolve(clean_input(name))
+
+    def contacts_for_query(self, text: str, region: str | Region | None = None) -> list[Contact]:
+        """Contacts for /kontakt: by name, role or topic; the best entry's contacts otherwise."""
+        cleaned = clean_input(text)
+        region_obj = self._resolve_region(region, cleaned)
+        found = contact_rules.search_contacts(self.kb, cleaned, self.vocab)
+        if not found and cleaned:
+            ranked = self.rank(cleaned, k=1)
+            if ranked and ranked[0].score >= self.thresholds.suggest:
+                found, _ = contact_rules.contacts_for_entry(self.kb, ranked[0].entry, None, True)
+        found = list(found)
+        if region_obj is not None:
+            for contact in contact_rules.regional_contacts(self.kb, region_obj):
+                if contact not in found:
+                    found.append(contact)
+        if not found and self.kb.default_contact is not None:
+            found = [self.kb.default_contact]
+        return found

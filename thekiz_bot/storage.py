@@ -1,0 +1,233 @@
+"""SQLite persistence: connection setup, schema migrations, and small typed queries.
+
+One connection per process in WAL mode; every write runs in a transaction so that a crash
+never leaves half-written data. Feature modules add their tables as new migrations at the end
+of MIGRATIONS (never edit a migration that has shipped).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "users, question log, feedback",
+        """
+        CREATE TABLE users (
+            user_id     INTEGER PRIMARY KEY,
+            region_id   TEXT,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        -- Questions are logged without any user id: the Fachstelle needs the text, not the person.
+        CREATE TABLE questions (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            asked_at    TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            entry_id    TEXT,
+            score       REAL NOT NULL DEFAULT 0,
+            channel     TEXT NOT NULL DEFAULT 'chat'
+        );
+        CREATE INDEX questions_status ON questions(status, asked_at);
+        CREATE TABLE feedback (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at      TEXT NOT NULL,
+            entry_id        TEXT NOT NULL,
+            rating          INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+            question_id     INTEGER REFERENCES questions(id) ON DELETE SET NULL,
+            via_suggestion  INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX feedback_entry ON feedback(entry_id);
+        """,
+    ),
+    Migration(
+        2,
+        "events, subscriptions, broadcast outbox, reminders",
+        """
+        CREATE TABLE events (
+            id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+            external_id           TEXT UNIQUE,
+            title                 TEXT NOT NULL,
+            kind                  TEXT NOT NULL,
+            starts_at             TEXT NOT NULL,
+            ends_at               TEXT,
+            place                 TEXT NOT NULL,
+            online_url            TEXT,
+            region_id             TEXT,
+            description           TEXT NOT NULL DEFAULT '',
+            registration_url      TEXT,
+            registration_deadline TEXT,
+            status                TEXT NOT NULL DEFAULT 'active'
+                                  CHECK (status IN ('active', 'cancelled')),
+            sequence              INTEGER NOT NULL DEFAULT 0,
+            -- Reminders only for due dates after this moment (creation or a moved start).
+            schedule_changed_at   TEXT NOT NULL,
+            created_at            TEXT NOT NULL,
+            updated_at            TEXT NOT NULL
+        );
+        CREATE INDEX events_start ON events(status, starts_at);
+        -- One row per person; region_id NULL means all of Thuringia, kinds '' every kind.
+        CREATE TABLE subscriptions (
+            user_id          INTEGER PRIMARY KEY,
+            chat_id          INTEGER NOT NULL,
+            region_id        TEXT,
+            kinds            TEXT NOT NULL DEFAULT '',
+            active           INTEGER NOT NULL DEFAULT 1,
+            inactive_reason  TEXT,
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL
+        );
+        CREATE INDEX subscriptions_chat ON subscriptions(chat_id);
+        CREATE TABLE broadcasts (
+            id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+            purpose              TEXT NOT NULL CHECK (purpose IN
+                                 ('announcement', 'event', 'reminder', 'update', 'cancellation')),
+            event_id             INTEGER REFERENCES events(id) ON DELETE SET NULL,
+            text                 TEXT NOT NULL,
+            region_id            TEXT,
+            status               TEXT NOT NULL DEFAULT 'draft'
+                                 CHECK (status IN ('draft', 'sending', 'done')),
+            created_by           INTEGER,
+            report_chat_id       INTEGER,
+            progress_message_id  INTEGER,
+            created_at           TEXT NOT NULL,
+            started_at           TEXT,
+            finished_at          TEXT,
+            reported_at          TEXT
+        );
+        CREATE INDEX broadcasts_status ON broadcasts(status);
+        -- The outbox: one row per recipient, written before the first message goes out.
+        CREATE TABLE outbox (
+            id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+            broadcast_id         INTEGER NOT NULL REFERENCES broadcasts(id) ON DELETE CASCADE,
+            chat_id              INTEGER NOT NULL,
+            state                TEXT NOT NULL DEFAULT 'pending' CHECK (state IN
+                                 ('pending', 'sending', 'delivered', 'blocked', 'failed',
+                                  'skipped')),
+            attempts             INTEGER NOT NULL DEFAULT 0,
+            not_before           REAL NOT NULL DEFAULT 0,
+            last_error           TEXT,
+            telegram_message_id  INTEGER,
+            updated_at           TEXT NOT NULL,
+            UNIQUE (broadcast_id, chat_id)
+        );
+        CREATE INDEX outbox_due ON outbox(state, not_before, id);
+        CREATE INDEX outbox_chat ON outbox(chat_id);
+        CREATE TABLE event_reminders (
+            event_id      INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            days_before   INTEGER NOT NULL,
+            outcome       TEXT NOT NULL CHECK (outcome IN ('sent', 'skipped')),
+            broadcast_id  INTEGER REFERENCES broadcasts(id) ON DELETE SET NULL,
+            created_at    TEXT NOT NULL,
+            PRIMARY KEY (event_id, days_before)
+        );
+        -- Only one process sends at a time (the bot, or the command line when the bot is down).
+        CREATE TABLE worker_lease (
+            name        TEXT PRIMARY KEY,
+            owner       TEXT NOT NULL,
+            host        TEXT NOT NULL,
+            pid         INTEGER NOT NULL,
+            expires_at  REAL NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """A thread-safe wrapper around one SQLite connection."""
+
+    def __init__(self, path: str | Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._migrate(migrations)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, migrations: Sequence[Migration]) -> None:
+        current = self.schema_version
+        for migration in sorted(migrations, key=lambda m: m.version):
+            if migration.version <= current:
+                continue
+            with self.transaction() as conn:
+                for statement in _split_sql(migration.sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={int(migration.version)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run one write statement in its own transaction; returns lastrowid."""
+        with self.transaction() as conn:
+            cur = conn.execute(sql, params)
+            return int(cur.lastrowid or 0)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit our transaction)."""
+    statements, buffer = [], []
+    for line in script.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("--") or not stripped:
+            continue
+        buffer.append(line)
+        if sqlite3.complete_statement("\n".join(buffer)):
+            statements.append("\n".join(buffer).strip())
+            buffer = []
+    if buffer and "\n".join(buffer).strip():
+        statements.append("\n".join(buffer).strip())
+    return statements
