@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from thekiz_bot import contacts as contact_rules
 from thekiz_bot.knowledge import Contact, FaqEntry, KnowledgeBase, Region
@@ -43,6 +44,13 @@ class Weights:
     char: float = 0.30
     fuzzy: float = 0.20
     answer: float = 0.10
+    # Exponent of the share of known query words that scales every score.
+    coverage: float = 1.0
+    # Added to entries tagged "regional" when the question names a Landkreis or city.
+    region: float = 0.10
+
+
+REGIONAL_TAG = "regional"
 
 
 @dataclass(frozen=True)
@@ -102,14 +110,20 @@ class MatchResult:
 class _Index:
     texts: list[str]                 # analysed text per indexed variant
     owners: np.ndarray               # entry position per variant
-    word: TfidfVectorizer
+    word: HashingVectorizer
+    word_idf: TfidfTransformer
     word_matrix: sparse.csr_matrix   # variants x word features, transposed for fast queries
     char: HashingVectorizer
     char_idf: TfidfTransformer
     char_matrix: sparse.csr_matrix
     answer_matrix: sparse.csr_matrix
-    vocabulary: list[str] = field(default_factory=list)
+    known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
     vocabulary_set: frozenset[str] = frozenset()
+    vocabulary_by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    return sparse.csr_matrix(matrix, dtype=np.float32)
 
 
 class Matcher:
@@ -131,6 +145,9 @@ class Matcher:
         self._smalltalk = SmalltalkMatcher(kb.smalltalk, self.vocab)
         self._regions = RegionFinder(kb.regions)
         self._index = self._build() if self.entries else None
+        self._regional_mask = np.array(
+            [REGIONAL_TAG in e.tags for e in self.entries], dtype=np.float32
+        )
 
     # --- index --------------------------------------------------------------------------
 
@@ -151,73 +168,98 @@ class Matcher:
                     owners.append(pos)
             answers.append(self.vocab.analyse(entry.answer))
 
-        word = TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+",
-            dtype=np.float32,
+        # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
+        # 100,000-entry knowledge base within memory and build-time limits.
+        word = HashingVectorizer(
+            analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", n_features=2**20,
+            alternate_sign=False, norm=None, dtype=np.float32,
         )
-        word_matrix = word.fit_transform(texts)
-        # Characters are hashed: no vocabulary dictionary to build, which keeps large KBs cheap.
+        word_counts = word.transform(texts)
+        word_idf = TfidfTransformer(sublinear_tf=True).fit(word_counts)
+        word_matrix = _float32(word_idf.transform(word_counts))
+        del word_counts
         char = HashingVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
             norm=None, dtype=np.float32,
         )
         char_counts = char.transform(texts)
         char_idf = TfidfTransformer(sublinear_tf=True).fit(char_counts)
-        char_matrix = char_idf.transform(char_counts)
-        answer_matrix = word.transform(answers)
-        vocabulary = sorted(t for t in word.vocabulary_ if " " not in t)
+        char_matrix = _float32(char_idf.transform(char_counts))
+        del char_counts
+        answer_matrix = _float32(word_idf.transform(word.transform(answers)))
+        # Answers count as known words too: a question may use the answer's vocabulary.
+        vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
+        by_initial: dict[str, list[str]] = {}
+        for token in vocabulary:
+            by_initial.setdefault(token[0], []).append(token)
+        word_by_feature = word_matrix.T.tocsr()
+        known_words = (np.diff(word_by_feature.indptr) > 0).astype(np.float32)
         return _Index(
             texts=texts,
             owners=np.asarray(owners, dtype=np.int64),
             word=word,
-            word_matrix=word_matrix.T.tocsr(),
+            word_idf=word_idf,
+            word_matrix=word_by_feature,
             char=char,
             char_idf=char_idf,
             char_matrix=char_matrix.T.tocsr(),
             answer_matrix=answer_matrix.T.tocsr(),
-            vocabulary=vocabulary,
+            known_words=known_words,
             vocabulary_set=frozenset(vocabulary),
+            vocabulary_by_initial=by_initial,
         )
 
     # --- query analysis -----------------------------------------------------------------
 
     def _correct_typos(self, tokens: list[str]) -> list[str]:
-        """Add the closest known word for unknown longer tokens (keeps the original too)."""
+        """Replace unknown tokens by a known word one or two edits away (same first letter)."""
         assert self._index is not None
         known = self._index.vocabulary_set
-        out = list(tokens)
+        out = []
         for token in tokens:
             if token in known or len(token) < 5 or token.isdigit():
+                out.append(token)
                 continue
+            # Short words tolerate one typo, longer ones two; more turns "witz" into "sitz".
+            max_edits = 1 if len(token) < 8 else 2
+            bucket = self._index.vocabulary_by_initial.get(token[0], [])
             best = process.extractOne(
-                token, self._index.vocabulary, scorer=fuzz.ratio, score_cutoff=80
+                token, bucket, scorer=Levenshtein.distance, score_cutoff=max_edits
             )
-            if best is not None:
-                out.append(best[0])
+            out.append(best[0] if best is not None else token)
         return out
 
-    def _analyse_query(self, question: str) -> tuple[str, str]:
+    def _analyse_query(self, question: str) -> tuple[str, str, float]:
+        """(analysed text, text with typos corrected, share of its words the index knows)."""
+        assert self._index is not None
         normalised = normalise(question)
         tokens = self.vocab.content_tokens(normalised)
         corrected = self._correct_typos(tokens)
-        return " ".join(tokens), " ".join(corrected)
+        known = sum(t in self._index.vocabulary_set for t in corrected)
+        coverage = known / len(corrected) if corrected else 0.0
+        return " ".join(tokens), " ".join(corrected), coverage
 
     # --- scoring ------------------------------------------------------------------------
 
-    def _scores(self, question: str) -> np.ndarray:
+    def _scores(self, question: str, region_named: bool = False) -> np.ndarray:
         """One score per served entry, in [0, 1]."""
         index = self._index
         assert index is not None
         n_entries = len(self.entries)
-        plain, corrected = self._analyse_query(question)
+        plain, corrected, coverage = self._analyse_query(question)
         if not plain:
             return np.zeros(n_entries, dtype=np.float32)
         w = self.weights
 
-        word_q = index.word.transform([corrected])
+        word_counts = index.word.transform([corrected])
+        # Like a vocabulary-based vectoriser: words the index has never seen carry no weight.
+        word_counts.data *= index.known_words[word_counts.indices]
+        word_counts.eliminate_zeros()
+        word_q = index.word_idf.transform(word_counts)
         word_sim = np.asarray((word_q @ index.word_matrix).todense()).ravel()
-        char_q = index.char_idf.transform(index.char.transform([plain]))
-        char_sim = np.asarray((char_q @ index.char_matrix).todense()).ravel()
+        char_sim = self._char_similarity(plain)
+        if corrected != plain:
+            char_sim = np.maximum(char_sim, self._char_similarity(corrected))
         answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
 
         variant_score = w.word * word_sim + w.char * char_sim
@@ -235,13 +277,25 @@ class Matcher:
         for pos in top:
             fuzzy = self._fuzzy(plain, pos)
             scores[pos] += w.fuzzy * fuzzy
-        # Non-candidates get the fuzzy share they would have had at best: none.
+        # Words the knowledge base has never seen ("Kindergeld", "Wetter") mean the question is
+        # about something else, however well its remaining words match.
+        scores *= coverage**w.coverage
+        if region_named:
+            scores += w.region * self._regional_mask
         return np.clip(scores, 0.0, 1.0)
+
+    def _char_similarity(self, analysed: str) -> np.ndarray:
+        index = self._index
+        assert index is not None
+        query = index.char_idf.transform(index.char.transform([analysed]))
+        return np.asarray((query @ index.char_matrix).todense()).ravel()
 
     def _fuzzy(self, plain: str, pos: int) -> float:
         index = self._index
         assert index is not None
-        variants = [index.texts[i] for i in np.flatnonzero(index.owners == pos)]
+        # Variants are stored entry by entry, so an entry's variants form one slice.
+        start, end = np.searchsorted(index.owners, [pos, pos + 1])
+        variants = index.texts[start:end]
         best = 0.0
         for text in variants:
             ratio = fuzz.ratio(plain, text)
@@ -251,10 +305,10 @@ class Matcher:
             best = max(best, ratio, token_set * (0.5 + 0.5 * coverage))
         return best / 100.0
 
-    def rank(self, question: str, k: int = 5) -> list[Candidate]:
+    def rank(self, question: str, k: int = 5, region_named: bool = False) -> list[Candidate]:
         if self._index is None:
             return []
-        scores = self._scores(clean_input(question))
+        scores = self._scores(clean_input(question), region_named)
         k = min(k, len(scores))
         if k == 0:
             return []
@@ -269,7 +323,7 @@ class Matcher:
         region_obj = self._resolve_region(region, cleaned)
         # Rank without the region's name; fall back to the full text if nothing else is left.
         topic = self._regions.without_region(cleaned) or cleaned
-        candidates = self.rank(topic, k=4)
+        candidates = self.rank(topic, k=4, region_named=topic != normalise(cleaned))
         smalltalk = self._smalltalk.match(cleaned)
         if smalltalk is not None:
             return MatchResult(

@@ -15,9 +15,14 @@ _REGION_FILLER = re.compile(r"\b(?:landkreis|lk|kreis|stadt|kreisfreie|kreisfrei
 
 
 def region_label(region: Region) -> str:
-    """"den Landkreis Gotha" / "die kreisfreie Stadt Jena" (accusative, for "für …")."""
-    article = "den" if region.kind == "Landkreis" else "die"
-    return f"{article} {region.kind} {region.name}"
+    """Accusative, for "Für …": "den Landkreis Gotha", "den Wartburgkreis", "das Weimarer Land"."""
+    if region.kind != "Landkreis":
+        return f"die {region.kind} {region.name}"
+    if region.name.lower().endswith("kreis"):
+        return f"den {region.name}"
+    if region.name.endswith(" Land"):
+        return f"das {region.name}"
+    return f"den Landkreis {region.name}"
 
 
 class RegionFinder:

@@ -1,0 +1,116 @@
+"""Tune the matcher's weights and thresholds on the dev half of the evaluation set only.
+
+The test half is never looked at here; `python bot.py eval` reports both halves afterwards.
+Utility per question: a right answer +1, a wrong answer -1 (people act on it), a suggestion
+list containing the right entry +0.5; for out-of-scope questions a rejection +1, a suggestion
+-0.5, an answer -1.
+
+    python bench/tune.py [--eval tests/eval/questions.yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from thekiz_bot.evaluation import LabelledQuestion, load_questions  # noqa: E402
+from thekiz_bot.knowledge import load_knowledge  # noqa: E402
+from thekiz_bot.matching import Matcher, Thresholds, Weights  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Observation:
+    expected: str | None          # None: out of scope
+    smalltalk: bool
+    ranked: list[tuple[str, float]]
+
+
+def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation]:
+    out = []
+    for item in items:
+        result = matcher.match(item.question)
+        # The result's ranking carries the scores whatever the thresholds decided.
+        ranked = [(c.entry.id, c.score) for c in result.ranked]
+        out.append(Observation(item.expected if item.in_scope else None,
+                               result.status == "smalltalk", ranked))
+    return out
+
+
+def utility(observations: list[Observation], t: Thresholds) -> float:
+    total = 0.0
+    for o in observations:
+        if o.smalltalk:
+            total += 1.0 if o.expected is None else 0.0
+            continue
+        top = o.ranked[0] if o.ranked else None
+        runner = o.ranked[1][1] if len(o.ranked) > 1 else 0.0
+        if top and top[1] >= t.answer and (top[1] >= t.sure or top[1] - runner >= t.margin):
+            total += 1.0 if top[0] == o.expected else -1.0
+        elif top and top[1] >= t.suggest:
+            if o.expected is None:
+                total -= 0.5
+            elif o.expected in [eid for eid, _ in o.ranked[:3]]:
+                total += 0.5
+        else:
+            total += 1.0 if o.expected is None else 0.0
+    return total / len(observations)
+
+
+def best_thresholds(observations: list[Observation]) -> tuple[float, Thresholds]:
+    best = (-9.0, Thresholds())
+    grid = itertools.product(
+        [0.35, 0.40, 0.45, 0.50, 0.55, 0.60],   # answer
+        [0.0, 0.03, 0.06, 0.10, 0.15],          # margin
+        [0.60, 0.70, 0.80, 0.90],               # sure
+        [0.20, 0.25, 0.30, 0.35, 0.40],         # suggest
+    )
+    for answer, margin, sure, suggest in grid:
+        if suggest > answer or sure < answer:
+            continue
+        t = Thresholds(answer=answer, margin=margin, sure=sure, suggest=suggest)
+        u = utility(observations, t)
+        if u > best[0]:
+            best = (u, t)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--eval", type=Path, default=ROOT / "tests" / "eval" / "questions.yaml")
+    parser.add_argument("--weights-only-default", action="store_true",
+                        help="keep the default weights, tune thresholds only")
+    args = parser.parse_args()
+    kb = load_knowledge(ROOT / "knowledge")
+    dev = [i for i in load_questions(args.eval) if i.split == "dev"]
+    if args.weights_only_default:
+        weight_grid = [Weights()]
+    else:
+        weight_grid = [
+            Weights(word=w, char=c, fuzzy=f, answer=a, coverage=cov)
+            for w, c, f, a, cov in itertools.product(
+                [0.3, 0.4, 0.5], [0.2, 0.3, 0.4], [0.1, 0.2, 0.3], [0.0, 0.1, 0.2], [0.5, 1.0, 1.5]
+            )
+        ]
+    results = []
+    for weights in weight_grid:
+        observations = observe(Matcher(kb, weights=weights), dev)
+        top1 = sum(bool(o.ranked) and o.ranked[0][0] == o.expected
+                   for o in observations if o.expected) / sum(1 for o in observations if o.expected)
+        u, t = best_thresholds(observations)
+        results.append((u, top1, weights, t))
+    results.sort(key=lambda r: (-r[0], -r[1]))
+    print(f"dev questions: {len(dev)}; best 5 of {len(results)} weight settings:")
+    for u, top1, w, t in results[:5]:
+        print(f"utility {u:.3f}  top-1 {100 * top1:.1f} %  {w}  {t}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
