@@ -31,21 +31,21 @@ STATUSES = ("answer", "suggest", "fallback", "smalltalk")
 class Thresholds:
     """Decision thresholds, tuned on the dev half of the evaluation set (see bench/tune.py)."""
 
-    answer: float = 0.50
+    answer: float = 0.40
     # Below `sure`, an answer also needs this lead over the runner-up.
-    margin: float = 0.06
+    margin: float = 0.10
     sure: float = 0.70
-    suggest: float = 0.30
+    suggest: float = 0.40
 
 
 @dataclass(frozen=True)
 class Weights:
-    word: float = 0.40
+    word: float = 0.30
     char: float = 0.30
-    fuzzy: float = 0.20
+    fuzzy: float = 0.30
     answer: float = 0.10
     # Exponent of the share of known query words that scales every score.
-    coverage: float = 1.0
+    coverage: float = 0.5
     # Added to entries tagged "regional" when the question names a Landkreis or city.
     region: float = 0.10
 
