@@ -12,6 +12,7 @@ from typing import TextIO
 from thekiz_bot.config import ConfigError, Settings
 from thekiz_bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from thekiz_bot.matching import Matcher, MatchResult
+from thekiz_bot.storage import Database
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 NO_TOKEN_HINT = (
@@ -124,6 +125,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 # --- check ----------------------------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from thekiz_bot import gaps
     from thekiz_bot.ambiguity import near_identical_alternates
 
     kb = _load(args.knowledge)
@@ -140,29 +142,26 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Warnung: fast gleiche Formulierungen ({c.score:.0f} %): "
               f"'{c.entry_a}': {c.text_a!r} ↔ '{c.entry_b}': {c.text_b!r}")
     errors = 0
-    try:
-        from thekiz_bot import gaps
-    except ImportError:
-        gaps = None  # type: ignore[assignment]
-    if gaps is not None:
-        findings = list(gaps.draft_duplicates(kb))
-        if args.strict:
-            findings += gaps.strict_findings(
-                kb, Matcher(kb), eval_path=args.eval, db=_open_db_if_exists(settings)
-            )
-        for finding in findings:
-            print(finding)
-            errors += finding.severity == "error"
-            warnings += finding.severity != "error"
+    findings = list(gaps.draft_duplicates(kb))
+    if args.strict:
+        db = _open_db_if_exists(settings)
+        try:
+            findings += gaps.strict_findings(kb, Matcher(kb), eval_path=args.eval, db=db)
+        finally:
+            if db is not None:
+                db.close()
+    for finding in findings:
+        print(finding)
+        errors += finding.severity == "error"
+        warnings += finding.severity != "error"
     print(f"{errors} Fehler, {warnings} Warnung(en).")
     return EXIT_INVALID if errors else EXIT_OK
 
 
-def _open_db_if_exists(settings: Settings):  # type: ignore[no-untyped-def]
+def _open_db_if_exists(settings: Settings) -> Database | None:
+    """The bot's database for checks that read it; never created just to be checked."""
     if not settings.db_path.exists():
         return None
-    from thekiz_bot.storage import Database
-
     return Database(settings.db_path)
 
 
@@ -261,11 +260,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Konfigurationsfehler: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if argv and argv[0] in DELEGATED:
-        return DELEGATED[argv[0]](argv[1:], settings)
+        try:
+            return DELEGATED[argv[0]](argv[1:], settings)
+        except BrokenPipeError:
+            sys.stderr.close()
+            return EXIT_OK
     parser = build_parser(settings)
     if not argv and settings.telegram_token is None and sys.stdin.isatty():
         # A first try on a fresh machine: no token yet, so talk in the console instead.
         print(NO_TOKEN_HINT, file=sys.stderr)
         argv = ["chat"]
     args = parser.parse_args(argv or ["run"])
-    return HANDLERS[args.command](args, settings)
+    try:
+        return HANDLERS[args.command](args, settings)
+    except BrokenPipeError:
+        # `python bot.py report | head`: the reader left, which is not an error.
+        sys.stderr.close()
+        return EXIT_OK
