@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -191,7 +192,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.tg.app import run
 
-    return run(settings)
+    return run(dataclasses.replace(settings, knowledge_dir=args.knowledge))
 
 
 def _delegate(module: str, func: str) -> Callable[[list[str], Settings], int]:

@@ -35,9 +35,10 @@ def tel_number(phone: str) -> str:
 def _contact_lines(contact: Contact) -> list[tuple[str, str]]:
     """(label, value) pairs of a contact card, in display order."""
     lines: list[tuple[str, str]] = []
-    subtitle = ", ".join(p for p in (contact.role, contact.organisation) if p)
-    if subtitle:
-        lines.append(("", subtitle))
+    # Roles are sentences in the knowledge base: role and organisation get a line each.
+    for part in (contact.organisation, contact.role):
+        if part:
+            lines.append(("", part))
     if contact.phone:
         lines.append(("☎️", f"{contact.phone} ({tel_number(contact.phone)})"))
     if contact.email:

@@ -1,0 +1,43 @@
+"""Shared fixtures. Keep this small: module-specific helpers live next to their tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from thekiz_bot.tg.services import KnowledgeSnapshot, load_snapshot
+
+from tests.fakes.botapi import FakeBotApi
+from tests.kb_factory import REAL_KNOWLEDGE
+from tests.tg_support import RunningBot, start_parts
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API on 127.0.0.1 (see tests/fakes/botapi.py)."""
+    async with FakeBotApi() as api:
+        yield api
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "thekiz.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def real_knowledge() -> KnowledgeSnapshot:
+    """The real knowledge base, loaded once: snapshots are immutable."""
+    return load_snapshot(REAL_KNOWLEDGE)
+
+
+@pytest.fixture
+async def tg_bot(
+    fake_api: FakeBotApi, db_path: Path, real_knowledge: KnowledgeSnapshot
+) -> AsyncIterator[RunningBot]:
+    """The real bot application (real knowledge base), polling the fake Bot API."""
+    bot = start_parts(fake_api, db_path, snapshot=real_knowledge)
+    async with bot.harness:
+        yield bot
+    bot.records.db.close()

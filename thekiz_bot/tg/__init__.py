@@ -1,0 +1,1 @@
+"""The Telegram layer: thin handlers over the matcher, records and rendering."""

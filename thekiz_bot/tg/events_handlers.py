@@ -1,0 +1,202 @@
+"""/termine with the calendar button, and cancelling an event (admins)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InputFile, MaybeInaccessibleMessage, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from thekiz_bot.calendar_ics import event_ics, ics_filename
+from thekiz_bot.event_render import event_card_html
+from thekiz_bot.events import Event
+from thekiz_bot.tg import event_keyboards, event_texts
+from thekiz_bot.tg.event_feature import EventFeature, get_feature
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+
+
+def _chat_id(message: MaybeInaccessibleMessage | None, fallback: int) -> int:
+    return message.chat.id if message is not None else fallback
+
+
+def _listing(feature: EventFeature, user_id: int | None,
+             all_regions: bool) -> tuple[list[Event], str | None, int]:
+    """Events to show (own region and Thuringia-wide first), the user's region, others' count."""
+    region_id = feature.services.records.users.region_of(user_id) if user_id else None
+    upcoming = feature.events.upcoming(feature.clock())
+    mine = [e for e in upcoming if e.region_id is None or e.region_id == region_id]
+    others = [e for e in upcoming if not (e.region_id is None or e.region_id == region_id)]
+    return (mine + others if all_regions else mine), region_id, len(others)
+
+
+async def _send_page(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, chat_type: str, user_id: int | None,
+    all_regions: bool, offset: int,
+) -> None:
+    feature = get_feature(context)
+    events, region_id, elsewhere = _listing(feature, user_id, all_regions)
+    regions = feature.regions()
+    admin = feature.is_admin(user_id) and chat_type == ChatType.PRIVATE
+    bot = context.bot
+    if offset == 0:
+        region_name = regions.name(region_id) if region_id else None
+        heading = event_texts.events_heading(region_name, all_regions)
+        if not events:
+            empty = event_texts.NO_EVENTS if all_regions or not elsewhere \
+                else event_texts.NO_EVENTS_HERE
+            lines = [heading, "", empty]
+            if elsewhere and not all_regions:
+                lines.append(event_texts.more_elsewhere(elsewhere))
+            lines.append(event_texts.EVENTS_SUBSCRIBE_HINT)
+            await bot.send_message(chat_id, "\n".join(lines))
+            return
+        await bot.send_message(chat_id, heading)
+    page = events[offset:offset + PAGE_SIZE]
+    for event in page:
+        await bot.send_message(
+            chat_id,
+            event_card_html(event, regions, feature.tz, show_id=admin),
+            reply_markup=event_keyboards.event_buttons(event, admin),
+        )
+    rest = len(events) - offset - len(page)
+    if rest > 0:
+        await bot.send_message(chat_id, f"Noch {rest} weitere(r) Termin(e).",
+                               reply_markup=event_keyboards.more(offset + len(page), all_regions))
+        return
+    footer = []
+    if not all_regions and elsewhere:
+        footer.append(event_texts.more_elsewhere(elsewhere))
+    if region_id is None and not all_regions:
+        footer.append(event_texts.REGION_HINT)
+    if footer:
+        await bot.send_message(chat_id, "\n\n".join(footer))
+
+
+async def on_events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    all_regions = bool(context.args) and context.args[0].casefold() in ("alle", "all", "alles")
+    await _send_page(context, message.chat.id, message.chat.type, user.id if user else None,
+                     all_regions, 0)
+
+
+async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or not context.matches:
+        return
+    await query.answer()
+    offset, scope = int(context.matches[0].group(1)), context.matches[0].group(2)
+    chat_type = query.message.chat.type if query.message else ChatType.PRIVATE
+    await _send_page(context, _chat_id(query.message, query.from_user.id), chat_type,
+                     query.from_user.id, scope == "a", offset)
+
+
+async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or not context.matches:
+        return
+    feature = get_feature(context)
+    event = feature.events.get(int(context.matches[0].group(1)))
+    if event is None:
+        await query.answer(event_texts.EVENT_GONE, show_alert=True)
+        return
+    if event.is_cancelled:
+        await query.answer(event_texts.EVENT_CANCELLED_ALERT, show_alert=True)
+        return
+    await query.answer()
+    data = event_ics(event, feature.regions(), feature.tz, feature.clock())
+    await context.bot.send_document(
+        _chat_id(query.message, query.from_user.id),
+        document=InputFile(data, filename=ics_filename(event), attach=True),
+        caption=event_texts.CALENDAR_CAPTION,
+    )
+
+
+# --- cancelling (admins) ---------------------------------------------------------------------
+
+async def _refuse_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when the presser is no admin (and has been told so)."""
+    query = update.callback_query
+    if query is None:
+        return True
+    if get_feature(context).is_admin(query.from_user.id):
+        return False
+    await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
+    return True
+
+
+async def refuse_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    if get_feature(context).is_admin(user.id if user else None):
+        return False
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(event_texts.ADMIN_ONLY)
+    return True
+
+
+def event_id_argument(args: list[str] | None) -> int | None:
+    if not args:
+        return None
+    raw = args[0].lstrip("#").removeprefix("Nr.").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+async def _ask_cancel(context: ContextTypes.DEFAULT_TYPE, chat_id: int, event_id: int) -> None:
+    event = get_feature(context).events.get(event_id)
+    if event is None:
+        await context.bot.send_message(chat_id, event_texts.EVENT_GONE)
+    elif event.is_cancelled:
+        await context.bot.send_message(chat_id, event_texts.ALREADY_CANCELLED)
+    else:
+        await context.bot.send_message(chat_id, event_texts.cancel_ask(event.title),
+                                       reply_markup=event_keyboards.cancel_confirm(event_id))
+
+
+async def on_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or await refuse_message(update, context):
+        return
+    event_id = event_id_argument(context.args)
+    if event_id is None:
+        await message.reply_text(event_texts.CANCEL_USAGE)
+        return
+    await _ask_cancel(context, message.chat.id, event_id)
+
+
+async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or not context.matches or await _refuse_callback(update, context):
+        return
+    await query.answer()
+    await _ask_cancel(context, _chat_id(query.message, query.from_user.id),
+                      int(context.matches[0].group(1)))
+
+
+async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None or not context.matches or await _refuse_callback(update, context):
+        return
+    await query.answer()
+    event_id, answer = int(context.matches[0].group(1)), context.matches[0].group(2)
+    if answer == "n":
+        await query.edit_message_text(event_texts.CANCEL_KEPT)
+        return
+    feature = get_feature(context)
+    change = feature.events.cancel(event_id, feature.clock())
+    if change is None:
+        await query.edit_message_text(event_texts.EVENT_GONE)
+        return
+    if not change.fields:
+        await query.edit_message_text(event_texts.ALREADY_CANCELLED)
+        return
+    chat_id = _chat_id(query.message, query.from_user.id)
+    notified = feature.announcements().notify_change(
+        change, created_by=query.from_user.id, report_chat_id=chat_id)
+    feature.wake_worker()
+    await query.edit_message_text(
+        event_texts.cancelled(change.after.title, notified[1] if notified else 0))
