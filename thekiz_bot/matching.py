@@ -31,18 +31,18 @@ STATUSES = ("answer", "suggest", "fallback", "smalltalk")
 class Thresholds:
     """Decision thresholds, tuned on the dev half of the evaluation set (see bench/tune.py)."""
 
-    answer: float = 0.40
+    answer: float = 0.35
     # Below `sure`, an answer also needs this lead over the runner-up.
-    margin: float = 0.10
-    sure: float = 0.70
-    suggest: float = 0.40
+    margin: float = 0.03
+    sure: float = 0.60
+    suggest: float = 0.35
 
 
 @dataclass(frozen=True)
 class Weights:
     word: float = 0.30
     char: float = 0.30
-    fuzzy: float = 0.30
+    fuzzy: float = 0.20
     answer: float = 0.10
     # Exponent of the share of known query words that scales every score.
     coverage: float = 0.5
