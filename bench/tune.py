@@ -93,9 +93,9 @@ def main() -> int:
         weight_grid = [Weights()]
     else:
         weight_grid = [
-            Weights(word=w, char=c, fuzzy=f, answer=a, coverage=cov)
-            for w, c, f, a, cov in itertools.product(
-                [0.3, 0.4, 0.5], [0.2, 0.3, 0.4], [0.1, 0.2, 0.3], [0.0, 0.1, 0.2], [0.5, 1.0, 1.5]
+            Weights(word=w, char=c, fuzzy=f, answer=a, coverage=cov, entry_coverage=ec)
+            for w, c, f, a, cov, ec in itertools.product(
+                [0.3, 0.4], [0.2, 0.3], [0.2, 0.3], [0.1, 0.2], [0.5, 1.0], [0.0, 0.5, 1.0, 2.0]
             )
         ]
     results = []

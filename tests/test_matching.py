@@ -140,3 +140,13 @@ def assert_valid(result: MatchResult) -> None:
     data = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
     assert (data["answer"] is None) == (result.status in ("suggest", "fallback"))
     assert (data["entry_id"] is None) == (result.status != "answer")
+
+
+def test_entry_whose_question_is_only_emoji_still_loads_and_matches(tmp_path: Path) -> None:
+    write_yaml(tmp_path / "faq.yaml", [
+        {"id": "emoji", "question": "🙂🙂", "answer": "Ein Smiley-Eintrag für Tests."},
+        {"id": "kaffee", "question": "Gibt es Kaffee im Büro?", "answer": "Ja."},
+    ])
+    matcher = Matcher(load_knowledge(tmp_path))
+    assert matcher.match("gibt es kaffee im buero").entry.id == "kaffee"
+    assert_valid(matcher.match("🙂🙂"))

@@ -31,23 +31,25 @@ STATUSES = ("answer", "suggest", "fallback", "smalltalk")
 class Thresholds:
     """Decision thresholds, tuned on the dev half of the evaluation set (see bench/tune.py)."""
 
-    answer: float = 0.35
+    answer: float = 0.40
     # Below `sure`, an answer also needs this lead over the runner-up.
     margin: float = 0.03
     sure: float = 0.60
-    suggest: float = 0.35
+    suggest: float = 0.40
 
 
 @dataclass(frozen=True)
 class Weights:
     word: float = 0.30
     char: float = 0.30
-    fuzzy: float = 0.20
+    fuzzy: float = 0.30
     answer: float = 0.10
     # Exponent of the share of known query words that scales every score.
     coverage: float = 0.5
     # Added to entries tagged "regional" when the question names a Landkreis or city.
     region: float = 0.10
+    # Exponent of the share of the question's known words (idf-weighted) an entry contains.
+    entry_coverage: float = 0.5
 
 
 REGIONAL_TAG = "regional"
@@ -118,6 +120,9 @@ class _Index:
     char_matrix: sparse.csr_matrix
     answer_matrix: sparse.csr_matrix
     known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
+    starts: np.ndarray               # first variant position of each entry
+    entry_tokens: list[frozenset[str]]  # every word of an entry: variants, keywords, answer
+    token_idf: dict[str, float]      # inverse entry frequency of each known word
     vocabulary_set: frozenset[str] = frozenset()
     vocabulary_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
@@ -167,6 +172,11 @@ class Matcher:
                     texts.append(analysed)
                     owners.append(pos)
             answers.append(self.vocab.analyse(entry.answer))
+            if not seen:
+                # A question of only emoji or punctuation: index the entry by its answer instead,
+                # so that every entry owns at least one variant.
+                texts.append(answers[-1] or normalise(entry.id) or "x")
+                owners.append(pos)
 
         # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
         # 100,000-entry knowledge base within memory and build-time limits.
@@ -189,6 +199,16 @@ class Matcher:
         answer_matrix = _float32(word_idf.transform(word.transform(answers)))
         # Answers count as known words too: a question may use the answer's vocabulary.
         vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
+        starts = np.searchsorted(np.asarray(owners), np.arange(len(self.entries)))
+        entry_tokens: list[set[str]] = [set(a.split()) for a in answers]
+        for text, owner in zip(texts, owners, strict=True):
+            entry_tokens[owner].update(text.split())
+        df: dict[str, int] = {}
+        for tokens in entry_tokens:
+            for token in tokens:
+                df[token] = df.get(token, 0) + 1
+        n = len(entry_tokens)
+        token_idf = {t: float(np.log((1 + n) / (1 + d)) + 1) for t, d in df.items()}
         by_initial: dict[str, list[str]] = {}
         for token in vocabulary:
             by_initial.setdefault(token[0], []).append(token)
@@ -205,6 +225,9 @@ class Matcher:
             char_matrix=char_matrix.T.tocsr(),
             answer_matrix=answer_matrix.T.tocsr(),
             known_words=known_words,
+            starts=starts,
+            entry_tokens=[frozenset(t) for t in entry_tokens],
+            token_idf=token_idf,
             vocabulary_set=frozenset(vocabulary),
             vocabulary_by_initial=by_initial,
         )
@@ -262,21 +285,21 @@ class Matcher:
             char_sim = np.maximum(char_sim, self._char_similarity(corrected))
         answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
 
-        variant_score = w.word * word_sim + w.char * char_sim
-        entry_best = np.zeros(n_entries, dtype=np.float32)
-        best_variant = np.full(n_entries, -1, dtype=np.int64)
-        # Max over each entry's variants, remembering which variant won.
-        order = np.argsort(variant_score)
-        entry_best[index.owners[order]] = variant_score[order]
-        best_variant[index.owners[order]] = order
-
+        variant_score = (w.word * word_sim + w.char * char_sim).astype(np.float32)
+        # An entry's variants are one contiguous slice: its score is the best of that slice.
+        entry_best = np.maximum.reduceat(variant_score, index.starts)
         scores = entry_best + w.answer * answer_sim.astype(np.float32)
         # rapidfuzz only for the few entries that can still win: it is the expensive part.
         k = min(self.fuzzy_candidates, n_entries)
         top = np.argpartition(-scores, k - 1)[:k] if k < n_entries else np.arange(n_entries)
+        known = [t for t in set(corrected.split()) if t in index.token_idf]
+        known_mass = sum(index.token_idf[t] for t in known)
         for pos in top:
-            fuzzy = self._fuzzy(plain, pos)
-            scores[pos] += w.fuzzy * fuzzy
+            scores[pos] += w.fuzzy * self._fuzzy(plain, pos)
+            if known_mass and w.entry_coverage:
+                # How much of what the question is about does this entry know at all?
+                mass = sum(index.token_idf[t] for t in known if t in index.entry_tokens[pos])
+                scores[pos] *= (mass / known_mass) ** w.entry_coverage
         # Words the knowledge base has never seen ("Kindergeld", "Wetter") mean the question is
         # about something else, however well its remaining words match.
         scores *= coverage**w.coverage
@@ -294,8 +317,8 @@ class Matcher:
         index = self._index
         assert index is not None
         # Variants are stored entry by entry, so an entry's variants form one slice.
-        start, end = np.searchsorted(index.owners, [pos, pos + 1])
-        variants = index.texts[start:end]
+        end = index.starts[pos + 1] if pos + 1 < len(index.starts) else len(index.texts)
+        variants = index.texts[index.starts[pos]:end]
         best = 0.0
         for text in variants:
             ratio = fuzz.ratio(plain, text)
