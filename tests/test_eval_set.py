@@ -1,0 +1,38 @@
+"""The labelled evaluation set is well-formed, and the matcher does not regress on it."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.kb_factory import REAL_KNOWLEDGE
+from thekiz_bot.evaluation import LabelledQuestion, evaluate, load_questions
+from thekiz_bot.knowledge import load_knowledge
+from thekiz_bot.matching import Matcher
+
+EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def items() -> list[LabelledQuestion]:
+    return load_questions(EVAL_FILE)
+
+
+def test_eval_set_is_large_enough_and_covers_every_entry(items: list[LabelledQuestion]) -> None:
+    kb = load_knowledge(REAL_KNOWLEDGE)
+    in_scope = [i for i in items if i.in_scope]
+    assert len(in_scope) >= 150
+    assert len([i for i in items if not i.in_scope]) >= 30
+    assert {i.expected for i in in_scope} <= {e.id for e in kb.served_entries}
+    for split in ("dev", "test"):
+        covered = {i.expected for i in in_scope if i.split == split}
+        assert covered == {e.id for e in kb.served_entries}, split
+
+
+def test_held_out_half_keeps_the_right_answer_within_the_first_three(
+    items: list[LabelledQuestion],
+) -> None:
+    # A floor against regressions, not the reported figure (see README, "Measured quality").
+    report = evaluate(Matcher(load_knowledge(REAL_KNOWLEDGE)), items)["test"]
+    assert report.top3_pct >= 95.0
+    assert report.top1_pct >= 85.0
+    assert report.rejection_pct >= 85.0
