@@ -247,10 +247,14 @@ async def main() -> int:
         if result.in_flight_at_kill is not None:
             print(f"\n{result.name}: {result.in_flight_at_kill} message(s) in flight at the kill")
         print(f"\nReport the admin received ({result.name}):\n{result.report}")
+    # The 10 % bound is for the full run: in a smoke run the fixed costs (the storm, the
+    # restart) are a large share of a few seconds.
+    full = args.subscribers >= 10_000
     within = all(r.seconds <= 1.1 * r.floor for r in results if r.name.startswith("A"))
-    ok = all(r.lost == 0 for r in results) and within
-    print("\nOK: nothing lost" + (", run A within 10 % of the floor" if within else "")
-          if ok else "\nNOT OK: see the table")
+    ok = all(r.lost == 0 for r in results) and (within or not full)
+    bound = (", run A within 10 % of the floor" if within else "") if full else \
+        " (the 10 % time bound applies to the 10,000-subscriber run)"
+    print(f"\nOK: nothing lost{bound}" if ok else "\nNOT OK: see the table")
     return 0 if ok else 1
 
 

@@ -114,7 +114,8 @@ def fill(log: Log) -> None:
 
 def test_report_sections(kb_root: Path, log: Log) -> None:
     fill(log)
-    result = report.build_report(log.db, load_knowledge(kb_root))
+    # "Low" is relative to a threshold; fixed here so that re-tuning the matcher keeps the test.
+    result = report.build_report(log.db, load_knowledge(kb_root), low_score=0.7)
     assert result.totals == {"answer": 4, "suggest": 2, "fallback": 4, "smalltalk": 1}
     assert [(g.text, g.count, g.suggested) for g in result.unanswered] == [
         ("Gibt es eine Vorlage für den Jahresbericht?", 4, 0),

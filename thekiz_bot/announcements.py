@@ -84,7 +84,8 @@ class Announcements:
         if event is None:
             raise AnnouncementError(f"Einen Termin Nr. {event_id} gibt es nicht.")
         if event.is_cancelled:
-            raise AnnouncementError("Dieser Termin ist abgesagt und kann nicht angekündigt werden.")
+            raise AnnouncementError(
+                "Dieser Termin ist abgesagt und kann nicht angekündigt werden.")
         if (event.end or event.start) < now:
             raise AnnouncementError("Dieser Termin liegt in der Vergangenheit.")
         text = event_render.event_announcement_html(event, self.regions, self.tz)

@@ -83,7 +83,8 @@ def parse_events_yaml(
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "ungültiges YAML"
-        raise EventImportError([Issue(filename, f"YAML-Syntaxfehler: {problem}", line=line)]) from exc
+        issue = Issue(filename, f"YAML-Syntaxfehler: {problem}", line=line)
+        raise EventImportError([issue]) from exc
     except yaml.YAMLError as exc:
         raise EventImportError([Issue(filename, f"YAML-Syntaxfehler: {exc}")]) from exc
 

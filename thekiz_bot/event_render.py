@@ -33,7 +33,8 @@ def event_lines(event: Event, regions: RegionNames, tz: ZoneInfo) -> list[str]:
         lines.append(f"💻 {place}")
     else:
         lines.append(f"📍 {html.escape(event.place)}")
-    lines.append(f"🗺 {html.escape(regions.name(event.region_id))} · {html.escape(event.kind_label)}")
+    region = html.escape(regions.name(event.region_id))
+    lines.append(f"🗺 {region} · {html.escape(event.kind_label)}")
     if event.description:
         lines.append("")
         lines.append(html.escape(event.description))

@@ -1,6 +1,6 @@
 """The one-line form for admins who know what they want:
 
-    12.03.2027 10:00-16:00 | Arbeitskreis Frühjahr | Erfurt | Art: Arbeitskreis | Region: Thüringen
+    12.03.2027 10:00-16:00 | Arbeitskreis Frühjahr | Erfurt | Art: Arbeitskreis | Region: Gotha
 
 The first three parts are when, title and place; every further part is either "Schlüssel: Wert"
 (Art, Region, Beschreibung, Anmeldung, Anmeldeschluss, Link) or, without a key, a kind, a region,
@@ -64,7 +64,8 @@ def parse_shortcut(text: str, regions: RegionNames, tz: ZoneInfo) -> Event:
     parts = [part.strip() for part in text.split("|")]
     if len(parts) < 3 or not all(parts[:3]):
         raise EventInputError(
-            [FieldProblem("title", f"Bitte mindestens Datum, Titel und Ort angeben: {SHORTCUT_HELP}")]
+            [FieldProblem("title",
+                          f"Bitte mindestens Datum, Titel und Ort angeben: {SHORTCUT_HELP}")]
         )
     problems: list[FieldProblem] = []
     values: dict[str, str] = {}

@@ -169,7 +169,8 @@ def resolve_kind(text: str) -> str:
     if key in _KIND_ALIASES:
         return _KIND_ALIASES[key]
     raise ValueError(
-        f"Die Art „{text.strip()}“ kenne ich nicht. Möglich sind: {', '.join(EVENT_KINDS.values())}."
+        f"Die Art „{text.strip()}“ kenne ich nicht. "
+        f"Möglich sind: {', '.join(EVENT_KINDS.values())}."
     )
 
 
@@ -219,7 +220,8 @@ def validate(event: Event, regions: RegionNames | None = None) -> list[FieldProb
             FieldProblem("online_url", "ist nur für Ort „online“ vorgesehen")
         )
     if regions is not None and event.region_id is not None and not regions.known(event.region_id):
-        problems.append(FieldProblem("region", f"„{event.region_id}“ ist keine bekannte Region"))
+        problems.append(
+            FieldProblem("region", f"„{event.region_id}“ ist keine bekannte Region"))
     return problems
 
 

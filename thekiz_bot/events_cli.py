@@ -43,7 +43,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="action", metavar="AKTION", required=True)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        prog = "python bot.py announce" if name == "announce" else f"python bot.py events {name}"
+        p = sub.add_parser(name, help=help_text, description=help_text, prog=prog)
         p.add_argument("--knowledge", type=Path, default=settings.knowledge_dir, metavar="DIR",
                        help="Wissensbasis (für die Namen der Regionen)")
         return p
@@ -241,7 +242,8 @@ def _preview(ns: argparse.Namespace, announcements: Announcements, regions: Regi
         try:
             body = ns.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise AnnouncementError(f"Die Datei {ns.file} kann nicht gelesen werden: {exc}") from exc
+            raise AnnouncementError(
+                f"Die Datei {ns.file} kann nicht gelesen werden: {exc}") from exc
     elif ns.text is not None:
         body = ns.text
     else:

@@ -9,7 +9,9 @@ One score in [0, 1] per entry decides between answer, suggestion and fallback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -127,6 +129,18 @@ class _Index:
     vocabulary_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
 
+BACKGROUND_FILE = "background_de.txt"
+
+
+def load_background() -> list[str]:
+    """Everyday German questions shipped with the package (one per line)."""
+    try:
+        text = resources.files("thekiz_bot").joinpath(BACKGROUND_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(matrix, dtype=np.float32)
 
@@ -140,6 +154,7 @@ class Matcher:
         thresholds: Thresholds | None = None,
         weights: Weights | None = None,
         fuzzy_candidates: int = 10,
+        background: Sequence[str] | None = None,
     ) -> None:
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
@@ -147,6 +162,7 @@ class Matcher:
         self.fuzzy_candidates = fuzzy_candidates
         self.vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
         self.entries: tuple[FaqEntry, ...] = kb.served_entries
+        self._background = tuple(background if background is not None else load_background())
         self._smalltalk = SmalltalkMatcher(kb.smalltalk, self.vocab)
         self._regions = RegionFinder(kb.regions)
         self._index = self._build() if self.entries else None
@@ -185,7 +201,12 @@ class Matcher:
             alternate_sign=False, norm=None, dtype=np.float32,
         )
         word_counts = word.transform(texts)
-        word_idf = TfidfTransformer(sublinear_tf=True).fit(word_counts)
+        # Generic German questions join the IDF statistics only: a knowledge base of 70
+        # entries cannot tell on its own that "wie", "gibt es" or "brauche" say little.
+        background = [t for t in (self.vocab.analyse(b) for b in self._background) if t]
+        word_idf = TfidfTransformer(sublinear_tf=True).fit(
+            sparse.vstack([word_counts, word.transform(background)]) if background else word_counts
+        )
         word_matrix = _float32(word_idf.transform(word_counts))
         del word_counts
         char = HashingVectorizer(
@@ -193,7 +214,9 @@ class Matcher:
             norm=None, dtype=np.float32,
         )
         char_counts = char.transform(texts)
-        char_idf = TfidfTransformer(sublinear_tf=True).fit(char_counts)
+        char_idf = TfidfTransformer(sublinear_tf=True).fit(
+            sparse.vstack([char_counts, char.transform(background)]) if background else char_counts
+        )
         char_matrix = _float32(char_idf.transform(char_counts))
         del char_counts
         answer_matrix = _float32(word_idf.transform(word.transform(answers)))
@@ -207,7 +230,11 @@ class Matcher:
         for tokens in entry_tokens:
             for token in tokens:
                 df[token] = df.get(token, 0) + 1
-        n = len(entry_tokens)
+        for text in background:
+            for token in set(text.split()):
+                if token in df:
+                    df[token] += 1
+        n = len(entry_tokens) + len(background)
         token_idf = {t: float(np.log((1 + n) / (1 + d)) + 1) for t, d in df.items()}
         by_initial: dict[str, list[str]] = {}
         for token in vocabulary:

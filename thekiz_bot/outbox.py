@@ -129,7 +129,9 @@ class Outbox:
         with self._db.transaction() as conn:
             return self.start_in(conn, broadcast_id, chat_ids)
 
-    def start_in(self, conn: sqlite3.Connection, broadcast_id: int, chat_ids: Sequence[int]) -> bool:
+    def start_in(
+        self, conn: sqlite3.Connection, broadcast_id: int, chat_ids: Sequence[int]
+    ) -> bool:
         stamp = self._stamp()
         cursor = conn.execute(
             "UPDATE broadcasts SET status = 'sending', started_at = ? "
@@ -171,9 +173,22 @@ class Outbox:
         self.start_in(conn, broadcast_id, chat_ids)
         return broadcast_id
 
-    def enqueue(self, purpose: str, text: str, chat_ids: Sequence[int], **kwargs: object) -> int:
+    def enqueue(
+        self,
+        purpose: str,
+        text: str,
+        chat_ids: Sequence[int],
+        *,
+        event_id: int | None = None,
+        region_id: str | None = None,
+        created_by: int | None = None,
+        report_chat_id: int | None = None,
+    ) -> int:
+        """Create and start a broadcast in one transaction of its own."""
         with self._db.transaction() as conn:
-            return self.enqueue_in(conn, purpose, text, chat_ids, **kwargs)  # type: ignore[arg-type]
+            return self.enqueue_in(conn, purpose, text, chat_ids, event_id=event_id,
+                                   region_id=region_id, created_by=created_by,
+                                   report_chat_id=report_chat_id)
 
     def discard_draft(self, broadcast_id: int) -> bool:
         """Throw away an unconfirmed preview; False when it was already sent (or is gone)."""

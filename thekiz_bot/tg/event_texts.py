@@ -50,8 +50,8 @@ NOT_SUBSCRIBED = "Sie hatten keine Ankündigungen abonniert – es ist nichts zu
 SUBSCRIPTION_PRIVACY = (
     "• <b>Ihr Abo</b> (nur wenn Sie /abo nutzen): Ihre Telegram-Nutzerkennung mit der gewählten "
     "Region und den Arten von Terminen, damit der Bot Ihnen passende Ankündigungen schickt, und "
-    "für jede Ankündigung, ob sie Ihnen zugestellt wurde – damit niemand eine Nachricht doppelt "
-    "oder gar nicht bekommt und Sie bei Änderungen eines Termins Bescheid erhalten. "
+    "für jede Ankündigung, ob sie Ihnen zugestellt wurde – damit niemand eine Nachricht "
+    "doppelt oder gar nicht bekommt und Sie bei Änderungen eines Termins Bescheid erhalten. "
     "/abbestellen löscht das Abo."
 )
 
@@ -73,7 +73,9 @@ NEW_ASK_ONLINE_URL = "Wie lautet der Link zur Online-Veranstaltung? (beginnt mit
 NEW_ASK_REGION = "Für welche Region ist der Termin?"
 NEW_ASK_DESCRIPTION = "Eine kurze Beschreibung? (oder „Überspringen“)"
 NEW_ASK_REG_URL = "Gibt es einen Link zur Anmeldung? (oder „Überspringen“)"
-NEW_ASK_DEADLINE = "Bis wann kann man sich anmelden? z. B. <code>01.03.2027</code> (oder „Überspringen“)"
+NEW_ASK_DEADLINE = (
+    "Bis wann kann man sich anmelden? z. B. <code>01.03.2027</code> (oder „Überspringen“)"
+)
 NEW_CONFIRM = "So wird der Termin gespeichert:"
 SKIP_BUTTON = "Überspringen"
 NO_END_BUTTON = "Ohne Ende"
@@ -189,8 +191,8 @@ def edit_saved(event_id: int, fields: Iterable[str], told: int) -> str:
 
 
 def cancel_ask(title: str) -> str:
-    return (f"Soll „{html.escape(title)}“ wirklich abgesagt werden? Wer davon erfahren hat, wird "
-            "benachrichtigt.")
+    return (f"Soll „{html.escape(title)}“ wirklich abgesagt werden? Wer davon erfahren hat, "
+            "wird benachrichtigt.")
 
 
 def cancelled(title: str, told: int) -> str:

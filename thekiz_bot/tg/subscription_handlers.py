@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from thekiz_bot.knowledge import Region
 from thekiz_bot.subscriptions import Subscriptions
 from thekiz_bot.tg import event_keyboards, event_texts
 from thekiz_bot.tg.event_feature import EventFeature, get_feature
@@ -21,7 +22,7 @@ async def _private(update: Update) -> bool:
     return True
 
 
-def _own_region(feature: EventFeature, user_id: int):  # type: ignore[no-untyped-def]
+def _own_region(feature: EventFeature, user_id: int) -> Region | None:
     region_id = feature.services.records.users.region_of(user_id)
     return feature.services.knowledge.current.kb.region(region_id) if region_id else None
 
@@ -104,9 +105,10 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    removed = get_feature(context).subscriptions.get(user.id) is not None
-    get_feature(context).subscriptions.unsubscribe(user.id)
-    await message.reply_text(event_texts.UNSUBSCRIBED if removed else event_texts.NOT_SUBSCRIBED)
+    subscriptions = get_feature(context).subscriptions
+    had_one = subscriptions.get(user.id) is not None
+    subscriptions.unsubscribe(user.id)
+    await message.reply_text(event_texts.UNSUBSCRIBED if had_one else event_texts.NOT_SUBSCRIBED)
 
 
 class SubscriptionPrivacy:
