@@ -17,7 +17,7 @@ from thekiz_bot.announcements import AnnouncementError, Preview
 from thekiz_bot.tg import event_keyboards, event_texts
 from thekiz_bot.tg.delivery import calendar_button
 from thekiz_bot.tg.event_feature import get_feature
-from thekiz_bot.tg.events_handlers import refuse_message
+from thekiz_bot.tg.events_handlers import admin_callback, refuse_message
 
 ANNOUNCE_TEXT = 4
 END = ConversationHandler.END
@@ -79,16 +79,13 @@ async def on_announce_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    if query is None or not context.matches:
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return END
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
-        return END
+    query, feature, match = pressed
     await query.answer()
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    event_id = int(context.matches[0].group(1))
+    event_id = int(match.group(1))
     try:
         preview = feature.announcements().preview_event(
             event_id, feature.clock(), created_by=query.from_user.id, report_chat_id=chat_id)
@@ -100,14 +97,11 @@ async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or not context.matches:
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
-        return
-    broadcast_id = int(context.matches[0].group(1))
+    query, feature, match = pressed
+    broadcast_id = int(match.group(1))
     draft = feature.outbox.draft(broadcast_id)
     if draft is not None and draft.status == "draft" and isinstance(query.message, Message):
         # Set before queueing: the worker then edits this very message with the progress.
@@ -127,15 +121,12 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or not context.matches:
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
-        return
+    query, feature, match = pressed
     await query.answer()
-    if not feature.outbox.discard_draft(int(context.matches[0].group(1))):
+    if not feature.outbox.discard_draft(int(match.group(1))):
         await query.edit_message_text(event_texts.ANNOUNCE_ALREADY)
         return
     await query.edit_message_text(event_texts.ANNOUNCE_DROPPED)

@@ -31,7 +31,7 @@ from thekiz_bot.events import (
 )
 from thekiz_bot.tg import event_keyboards, event_texts
 from thekiz_bot.tg.event_feature import EventFeature, get_feature
-from thekiz_bot.tg.events_handlers import event_id_argument, refuse_message
+from thekiz_bot.tg.events_handlers import admin_callback, event_id_argument, refuse_message
 
 FORM, CONFIRM, EDIT_VALUE = 1, 2, 3
 END = ConversationHandler.END
@@ -261,13 +261,12 @@ async def on_form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_form_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    if query is None or context.user_data is None:
+    if context.user_data is None:
         return END
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return END
+    query, feature, _ = pressed
     draft = context.user_data.pop(DRAFT_KEY, None)
     if not draft:
         await query.answer(event_texts.STALE_BUTTON)
@@ -388,15 +387,12 @@ async def on_edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_edit_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or not context.matches:
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
-        return
+    query, feature, match = pressed
     await query.answer()
-    event = feature.events.get(int(context.matches[0].group(1)))
+    event = feature.events.get(int(match.group(1)))
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if event is None or event.id is None:
         await context.bot.send_message(chat_id, event_texts.EVENT_GONE)
@@ -409,14 +405,13 @@ async def on_edit_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    query = update.callback_query
-    if query is None or not context.matches or context.user_data is None:
+    if context.user_data is None:
         return END
-    feature = get_feature(context)
-    if not feature.is_admin(query.from_user.id):
-        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return END
-    event_id, field = int(context.matches[0].group(1)), context.matches[0].group(2)
+    query, feature, match = pressed
+    event_id, field = int(match.group(1)), match.group(2)
     event = feature.events.get(event_id)
     if event is None or field not in event_keyboards.EDITABLE_FIELDS:
         await query.answer(event_texts.EVENT_GONE, show_alert=True)

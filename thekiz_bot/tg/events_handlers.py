@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 
-from telegram import InputFile, MaybeInaccessibleMessage, Update
+from telegram import CallbackQuery, InputFile, MaybeInaccessibleMessage, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -117,17 +118,24 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-# --- cancelling (admins) ---------------------------------------------------------------------
+# --- admin checks, shared by the event and announcement handlers ----------------------------
 
-async def _refuse_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True when the presser is no admin (and has been told so)."""
+async def admin_callback(
+    update: Update, context: ContextTypes.DEFAULT_TYPE,
+) -> tuple[CallbackQuery, EventFeature, re.Match[str]] | None:
+    """Button, feature and the pattern's match when an admin pressed a matched button, else None.
+
+    Anyone else gets the refusal as an alert: any client can send any button data, so having
+    been shown the admin keyboard proves nothing.
+    """
     query = update.callback_query
-    if query is None:
-        return True
-    if get_feature(context).is_admin(query.from_user.id):
-        return False
-    await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
-    return True
+    if query is None or not context.matches:
+        return None
+    feature = get_feature(context)
+    if not feature.is_admin(query.from_user.id):
+        await query.answer(event_texts.ADMIN_ONLY, show_alert=True)
+        return None
+    return query, feature, context.matches[0]
 
 
 async def refuse_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -145,6 +153,8 @@ def event_id_argument(args: list[str] | None) -> int | None:
     raw = args[0].lstrip("#").removeprefix("Nr.").strip()
     return int(raw) if raw.isdigit() else None
 
+
+# --- cancelling (admins) ---------------------------------------------------------------------
 
 async def _ask_cancel(context: ContextTypes.DEFAULT_TYPE, chat_id: int, event_id: int) -> None:
     event = get_feature(context).events.get(event_id)
@@ -169,24 +179,24 @@ async def on_cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or not context.matches or await _refuse_callback(update, context):
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return
+    query, _, match = pressed
     await query.answer()
-    await _ask_cancel(context, _chat_id(query.message, query.from_user.id),
-                      int(context.matches[0].group(1)))
+    await _ask_cancel(context, _chat_id(query.message, query.from_user.id), int(match.group(1)))
 
 
 async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    if query is None or not context.matches or await _refuse_callback(update, context):
+    pressed = await admin_callback(update, context)
+    if pressed is None:
         return
+    query, feature, match = pressed
     await query.answer()
-    event_id, answer = int(context.matches[0].group(1)), context.matches[0].group(2)
+    event_id, answer = int(match.group(1)), match.group(2)
     if answer == "n":
         await query.edit_message_text(event_texts.CANCEL_KEPT)
         return
-    feature = get_feature(context)
     change = feature.events.cancel(event_id, feature.clock())
     if change is None:
         await query.edit_message_text(event_texts.EVENT_GONE)
