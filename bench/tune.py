@@ -1,6 +1,8 @@
 """Tune the matcher's weights and thresholds on the dev half of the evaluation set only.
 
 The test half is never looked at here; `python bot.py eval` reports both halves afterwards.
+With `--holdout N`, the last N alternates of every entry are also taken out of the knowledge base
+and asked as questions (a larger tuning set that no evaluation question was used for).
 Utility per question: a right answer +1, a wrong answer -1 (people act on it), a suggestion
 list containing the right entry +0.5; for out-of-scope questions a rejection +1, a suggestion
 -0.5, an answer -1.
@@ -13,14 +15,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.evaluation import LabelledQuestion, load_questions  # noqa: E402
-from thekiz_bot.knowledge import load_knowledge  # noqa: E402
+from thekiz_bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from thekiz_bot.matching import Matcher, Thresholds, Weights  # noqa: E402
 
 
@@ -29,6 +31,16 @@ class Observation:
     expected: str | None          # None: out of scope
     smalltalk: bool
     ranked: list[tuple[str, float]]
+
+
+def holdout(kb: KnowledgeBase, n: int) -> tuple[KnowledgeBase, list[LabelledQuestion]]:
+    """The knowledge base without each entry's last n alternates, and those as questions."""
+    entries, questions = [], []
+    for entry in kb.entries:
+        keep = entry.alternates[:-n] if n and len(entry.alternates) > n + 3 else entry.alternates
+        questions += [LabelledQuestion(q, entry.id, "dev") for q in entry.alternates[len(keep):]]
+        entries.append(replace(entry, alternates=keep))
+    return replace(kb, entries=tuple(entries)), questions
 
 
 def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation]:
@@ -84,11 +96,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval", type=Path, default=ROOT / "tests" / "eval" / "questions.yaml")
+    parser.add_argument("--holdout", type=int, default=0, metavar="N",
+                        help="also ask each entry's last N alternates, held out of the index")
     parser.add_argument("--weights-only-default", action="store_true",
                         help="keep the default weights, tune thresholds only")
     args = parser.parse_args()
-    kb = load_knowledge(ROOT / "knowledge")
+    full_kb = load_knowledge(ROOT / "knowledge")
     dev = [i for i in load_questions(args.eval) if i.split == "dev"]
+    kb, held = holdout(full_kb, args.holdout)
     if args.weights_only_default:
         weight_grid = [Weights()]
     else:
@@ -100,13 +115,16 @@ def main() -> int:
         ]
     results = []
     for weights in weight_grid:
-        observations = observe(Matcher(kb, weights=weights), dev)
+        observations = observe(Matcher(full_kb, weights=weights), dev)
+        if held:
+            observations += observe(Matcher(kb, weights=weights), held)
         top1 = sum(bool(o.ranked) and o.ranked[0][0] == o.expected
                    for o in observations if o.expected) / sum(1 for o in observations if o.expected)
         u, t = best_thresholds(observations)
         results.append((u, top1, weights, t))
     results.sort(key=lambda r: (-r[0], -r[1]))
-    print(f"dev questions: {len(dev)}; best 5 of {len(results)} weight settings:")
+    print(f"dev questions: {len(dev)}, held-out alternates: {len(held)}; "
+          f"best 5 of {len(results)} weight settings:")
     for u, top1, w, t in results[:5]:
         print(f"utility {u:.3f}  top-1 {100 * top1:.1f} %  {w}  {t}")
     return 0
