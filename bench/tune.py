@@ -5,7 +5,7 @@ With `--holdout N`, the last N alternates of every entry are also taken out of t
 and asked as questions (a larger tuning set that no evaluation question was used for).
 Utility per question: a right answer +1, a wrong answer -1 (people act on it), a suggestion
 list containing the right entry +0.5; for out-of-scope questions a rejection +1, a suggestion
--0.5, an answer -1.
+-0.5, an answer -1. In-scope and out-of-scope questions count half each.
 
     python bench/tune.py [--eval tests/eval/questions.yaml]
 """
@@ -55,23 +55,30 @@ def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation
 
 
 def utility(observations: list[Observation], t: Thresholds) -> float:
-    total = 0.0
+    """Mean utility of in-scope and of out-of-scope questions, weighted equally: the held-out
+    alternates are all in scope and would otherwise teach the thresholds to always answer."""
+    sums = {True: 0.0, False: 0.0}
+    counts = {True: 0, False: 0}
     for o in observations:
-        if o.smalltalk:
-            total += 1.0 if o.expected is None else 0.0
-            continue
-        top = o.ranked[0] if o.ranked else None
-        runner = o.ranked[1][1] if len(o.ranked) > 1 else 0.0
-        if top and top[1] >= t.answer and (top[1] >= t.sure or top[1] - runner >= t.margin):
-            total += 1.0 if top[0] == o.expected else -1.0
-        elif top and top[1] >= t.suggest:
-            if o.expected is None:
-                total -= 0.5
-            elif o.expected in [eid for eid, _ in o.ranked[:3]]:
-                total += 0.5
-        else:
-            total += 1.0 if o.expected is None else 0.0
-    return total / len(observations)
+        in_scope = o.expected is not None
+        counts[in_scope] += 1
+        sums[in_scope] += _utility_one(o, t)
+    means = [sums[k] / counts[k] for k in (True, False) if counts[k]]
+    return sum(means) / len(means)
+
+
+def _utility_one(o: Observation, t: Thresholds) -> float:
+    if o.smalltalk:
+        return 1.0 if o.expected is None else 0.0
+    top = o.ranked[0] if o.ranked else None
+    runner = o.ranked[1][1] if len(o.ranked) > 1 else 0.0
+    if top and top[1] >= t.answer and (top[1] >= t.sure or top[1] - runner >= t.margin):
+        return 1.0 if top[0] == o.expected else -1.0
+    if top and top[1] >= t.suggest:
+        if o.expected is None:
+            return -0.5
+        return 0.5 if o.expected in [eid for eid, _ in o.ranked[:3]] else 0.0
+    return 1.0 if o.expected is None else 0.0
 
 
 def best_thresholds(observations: list[Observation]) -> tuple[float, Thresholds]:
