@@ -232,7 +232,7 @@ async def main() -> int:
                                           workdir))
             print(table(results[-1:]), flush=True)
         if args.only in (None, "B"):
-            print(f"Run B: the same with SIGKILL at 50 % and a restart (storm at 30 %)",
+            print("Run B: the same with SIGKILL at 50 % and a restart (storm at 30 %)",
                   flush=True)
             results.append(await run_once("B: kill -9 at 50 %", args.subscribers, 0.3, storm, 0.5,
                                           workdir))

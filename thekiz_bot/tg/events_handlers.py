@@ -81,7 +81,8 @@ async def on_events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    all_regions = bool(context.args) and context.args[0].casefold() in ("alle", "all", "alles")
+    args = context.args or []
+    all_regions = bool(args) and args[0].casefold() in ("alle", "all", "alles")
     await _send_page(context, message.chat.id, message.chat.type, user.id if user else None,
                      all_regions, 0)
 
