@@ -118,7 +118,7 @@ def test_drafts_are_never_answered(tmp_path: Path) -> None:
 BAD_INPUTS = [
     "", "   \n\t ", "a" * 100_000, "🙂🙂🙂", "\u202eتثبيت\u202c", "\u200b\u200b", "\x00\x07\x1b[31m",
     "<b>fett</b><script>alert(1)</script>", "**Prozess**_begleitung_ [x](http://y)", "&amp;&lt;",
-    "?" * 500, "\ud800" if False else "\U0001F600" * 5000,
+    "?" * 500, "\U0001F600" * 5000,
 ]
 
 

@@ -113,10 +113,10 @@ class MatchResult:
 @dataclass
 class _Index:
     texts: list[str]                 # analysed text per indexed variant
-    owners: np.ndarray               # entry position per variant
     word: HashingVectorizer
     word_idf: TfidfTransformer
-    word_matrix: sparse.csr_matrix   # variants x word features, transposed for fast queries
+    # Feature x variant (transposed), so a query multiplies only the rows of its own features.
+    word_matrix: sparse.csr_matrix
     char: HashingVectorizer
     char_idf: TfidfTransformer
     char_matrix: sparse.csr_matrix
@@ -243,7 +243,6 @@ class Matcher:
         known_words = (np.diff(word_by_feature.indptr) > 0).astype(np.float32)
         return _Index(
             texts=texts,
-            owners=np.asarray(owners, dtype=np.int64),
             word=word,
             word_idf=word_idf,
             word_matrix=word_by_feature,
