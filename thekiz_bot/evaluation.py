@@ -10,14 +10,15 @@ import yaml
 from thekiz_bot.matching import Matcher, MatchResult
 
 OUT_OF_SCOPE = "out_of_scope"
-SPLITS = ("dev", "test")
+# "dev" is for tuning; any other split name (e.g. "test", "test2") is held out and reported.
+DEV = "dev"
 
 
 @dataclass(frozen=True)
 class LabelledQuestion:
     question: str
     expected: str  # an entry id, or OUT_OF_SCOPE
-    split: str = "dev"
+    split: str = DEV
 
     @property
     def in_scope(self) -> bool:
@@ -77,9 +78,9 @@ def load_questions(path: str | Path) -> list[LabelledQuestion]:
     for i, raw in enumerate(raw_items or []):
         if not isinstance(raw, dict) or not raw.get("question") or not raw.get("expected"):
             raise ValueError(f"{path}: Eintrag Nr. {i + 1} braucht 'question' und 'expected'")
-        split = str(raw.get("split", "dev"))
-        if split not in SPLITS:
-            raise ValueError(f"{path}: Eintrag Nr. {i + 1}: split muss dev oder test sein")
+        split = str(raw.get("split", DEV)).strip()
+        if not split or split == "all":
+            raise ValueError(f"{path}: Eintrag Nr. {i + 1}: ungültiger split {split!r}")
         items.append(LabelledQuestion(str(raw["question"]), str(raw["expected"]), split))
     return items
 
@@ -107,7 +108,8 @@ def _score_one(report: Report, item: LabelledQuestion, result: MatchResult) -> N
 
 def evaluate(matcher: Matcher, items: list[LabelledQuestion]) -> dict[str, Report]:
     """Reports per split and for all items together."""
-    reports = {name: Report(name) for name in (*SPLITS, "all")}
+    splits = sorted({item.split for item in items}, key=lambda name: (name != DEV, name))
+    reports = {name: Report(name) for name in (*splits, "all")}
     for item in items:
         result = matcher.match(item.question)
         _score_one(reports[item.split], item, result)
