@@ -145,6 +145,17 @@ def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(matrix, dtype=np.float32)
 
 
+def _weigh_query(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf x idf, L2-normalised: TfidfTransformer.transform without its per-call input
+    validation, which costs more than the arithmetic for one short query."""
+    weighted = counts.astype(np.float64)
+    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    norm = np.sqrt(np.dot(weighted.data, weighted.data))
+    if norm > 0:
+        weighted.data /= norm
+    return weighted
+
+
 class Matcher:
     """Ranks FAQ entries for a question; immutable after construction (safe to share)."""
 
@@ -304,7 +315,7 @@ class Matcher:
         # Like a vocabulary-based vectoriser: words the index has never seen carry no weight.
         word_counts.data *= index.known_words[word_counts.indices]
         word_counts.eliminate_zeros()
-        word_q = index.word_idf.transform(word_counts)
+        word_q = _weigh_query(word_counts, index.word_idf.idf_)
         word_sim = np.asarray((word_q @ index.word_matrix).todense()).ravel()
         char_sim = self._char_similarity(plain)
         if corrected != plain:
@@ -336,7 +347,7 @@ class Matcher:
     def _char_similarity(self, analysed: str) -> np.ndarray:
         index = self._index
         assert index is not None
-        query = index.char_idf.transform(index.char.transform([analysed]))
+        query = _weigh_query(index.char.transform([analysed]), index.char_idf.idf_)
         return np.asarray((query @ index.char_matrix).todense()).ravel()
 
     def _fuzzy(self, plain: str, pos: int) -> float:
