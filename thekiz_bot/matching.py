@@ -148,8 +148,9 @@ def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
 def _weigh_query(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Sublinear tf x idf, L2-normalised: TfidfTransformer.transform without its per-call input
     validation, which costs more than the arithmetic for one short query."""
-    weighted = counts.astype(np.float64)
-    weighted.data = (1.0 + np.log(weighted.data)) * idf[weighted.indices]
+    # float32 like the index: a float64 query would make scipy upcast the whole index per query.
+    weighted = counts.astype(np.float32)
+    weighted.data = ((1.0 + np.log(weighted.data)) * idf[weighted.indices]).astype(np.float32)
     norm = np.sqrt(np.dot(weighted.data, weighted.data))
     if norm > 0:
         weighted.data /= norm
