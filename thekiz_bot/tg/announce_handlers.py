@@ -17,7 +17,7 @@ from thekiz_bot.announcements import AnnouncementError, Preview
 from thekiz_bot.tg import event_keyboards, event_texts
 from thekiz_bot.tg.delivery import calendar_button
 from thekiz_bot.tg.event_feature import get_feature
-from thekiz_bot.tg.events_handlers import admin_callback, refuse_message
+from thekiz_bot.tg.events_handlers import admin_callback, query_chat_id, refuse_message
 
 ANNOUNCE_TEXT = 4
 END = ConversationHandler.END
@@ -84,7 +84,7 @@ async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return END
     query, feature, match = pressed
     await query.answer()
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chat_id = query_chat_id(query)
     event_id = int(match.group(1))
     try:
         preview = feature.announcements().preview_event(

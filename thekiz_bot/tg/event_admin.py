@@ -31,7 +31,12 @@ from thekiz_bot.events import (
 )
 from thekiz_bot.tg import event_keyboards, event_texts
 from thekiz_bot.tg.event_feature import EventFeature, get_feature
-from thekiz_bot.tg.events_handlers import admin_callback, event_id_argument, refuse_message
+from thekiz_bot.tg.events_handlers import (
+    admin_callback,
+    event_id_argument,
+    query_chat_id,
+    refuse_message,
+)
 
 FORM, CONFIRM, EDIT_VALUE = 1, 2, 3
 END = ConversationHandler.END
@@ -255,7 +260,7 @@ async def on_form_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(event_texts.STALE_BUTTON)
         return FORM if step else END
     await query.answer()
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chat_id = query_chat_id(query)
     return await _advance(context, chat_id, updates,
                           lambda text: context.bot.send_message(chat_id, text))
 
@@ -393,7 +398,7 @@ async def on_edit_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query, feature, match = pressed
     await query.answer()
     event = feature.events.get(int(match.group(1)))
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chat_id = query_chat_id(query)
     if event is None or event.id is None:
         await context.bot.send_message(chat_id, event_texts.EVENT_GONE)
         return
@@ -424,7 +429,7 @@ async def on_edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
         markup = event_keyboards.form_kinds()
     elif field == "region":
         markup = event_keyboards.form_regions(feature.services.knowledge.current.kb.regions)
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chat_id = query_chat_id(query)
     await context.bot.send_message(
         chat_id, event_texts.edit_ask_value(field, _current_value(event, field, feature)),
         reply_markup=markup)
@@ -474,7 +479,7 @@ async def on_edit_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if query is None:
         return END
     feature = get_feature(context)
-    chat_id = query.message.chat.id if query.message else query.from_user.id
+    chat_id = query_chat_id(query)
 
     def updates_for(field: str, event: Event) -> dict[str, Any] | None:
         return _button_updates(query.data or "", field, feature)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import CallbackQuery, InputFile, MaybeInaccessibleMessage, Update
+from telegram import CallbackQuery, InputFile, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 8
 
 
-def _chat_id(message: MaybeInaccessibleMessage | None, fallback: int) -> int:
-    return message.chat.id if message is not None else fallback
+def query_chat_id(query: CallbackQuery) -> int:
+    """The chat a button was pressed in (the user's own chat if the message is gone)."""
+    return query.message.chat.id if query.message is not None else query.from_user.id
 
 
 def _listing(feature: EventFeature, user_id: int | None,
@@ -94,7 +95,7 @@ async def on_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     offset, scope = int(context.matches[0].group(1)), context.matches[0].group(2)
     chat_type = query.message.chat.type if query.message else ChatType.PRIVATE
-    await _send_page(context, _chat_id(query.message, query.from_user.id), chat_type,
+    await _send_page(context, query_chat_id(query), chat_type,
                      query.from_user.id, scope == "a", offset)
 
 
@@ -113,7 +114,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer()
     data = event_ics(event, feature.regions(), feature.tz, feature.clock())
     await context.bot.send_document(
-        _chat_id(query.message, query.from_user.id),
+        query_chat_id(query),
         document=InputFile(data, filename=ics_filename(event), attach=True),
         caption=event_texts.CALENDAR_CAPTION,
     )
@@ -185,7 +186,7 @@ async def on_cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     query, _, match = pressed
     await query.answer()
-    await _ask_cancel(context, _chat_id(query.message, query.from_user.id), int(match.group(1)))
+    await _ask_cancel(context, query_chat_id(query), int(match.group(1)))
 
 
 async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -205,7 +206,7 @@ async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not change.fields:
         await query.edit_message_text(event_texts.ALREADY_CANCELLED)
         return
-    chat_id = _chat_id(query.message, query.from_user.id)
+    chat_id = query_chat_id(query)
     notified = feature.announcements().notify_change(
         change, created_by=query.from_user.id, report_chat_id=chat_id)
     feature.wake_worker()
