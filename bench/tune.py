@@ -21,9 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thekiz_bot.evaluation import LabelledQuestion, load_questions  # noqa: E402
+from thekiz_bot.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
 from thekiz_bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from thekiz_bot.matching import Matcher, Thresholds, Weights  # noqa: E402
+from thekiz_bot.text import normalise  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,26 @@ class Observation:
     expected: str | None          # None: out of scope
     smalltalk: bool
     ranked: list[tuple[str, float]]
+    out_of_scope: float = 0.0     # score of the nearest out-of-scope example
+    words: int = 0                # content words of the question
 
 
 def holdout(kb: KnowledgeBase, n: int) -> tuple[KnowledgeBase, list[LabelledQuestion]]:
-    """The knowledge base without each entry's last n alternates, and those as questions."""
+    """The knowledge base without each entry's last n alternates and each out-of-scope topic's
+    last n // 2 examples, and those as questions."""
     entries, questions = [], []
     for entry in kb.entries:
         keep = entry.alternates[:-n] if n and len(entry.alternates) > n + 3 else entry.alternates
         questions += [LabelledQuestion(q, entry.id, "dev") for q in entry.alternates[len(keep):]]
         entries.append(replace(entry, alternates=keep))
-    return replace(kb, entries=tuple(entries)), questions
+    topics = []
+    m = n // 2
+    for topic in kb.out_of_scope:
+        kept = topic.questions[:-m] if m and len(topic.questions) > m + 3 else topic.questions
+        questions += [LabelledQuestion(q, OUT_OF_SCOPE, "dev")
+                      for q in topic.questions[len(kept):]]
+        topics.append(replace(topic, questions=kept))
+    return replace(kb, entries=tuple(entries), out_of_scope=tuple(topics)), questions
 
 
 def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation]:
@@ -49,8 +60,10 @@ def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation
         result = matcher.match(item.question)
         # The result's ranking carries the scores whatever the thresholds decided.
         ranked = [(c.entry.id, c.score) for c in result.ranked]
+        words = len(matcher.vocab.content_tokens(normalise(item.question)))
         out.append(Observation(item.expected if item.in_scope else None,
-                               result.status == "smalltalk", ranked))
+                               result.status == "smalltalk", ranked, result.out_of_scope_score,
+                               words))
     return out
 
 
@@ -72,9 +85,12 @@ def _utility_one(o: Observation, t: Thresholds) -> float:
         return 1.0 if o.expected is None else 0.0
     top = o.ranked[0] if o.ranked else None
     runner = o.ranked[1][1] if len(o.ranked) > 1 else 0.0
-    if top and top[1] >= t.answer and (top[1] >= t.sure or top[1] - runner >= t.margin):
+    if top and o.out_of_scope > 0 and o.out_of_scope + t.decline >= top[1]:
+        return 1.0 if o.expected is None else 0.0
+    answer_at, suggest_at = t.for_length(o.words)
+    if top and top[1] >= answer_at and (top[1] >= t.sure or top[1] - runner >= t.margin):
         return 1.0 if top[0] == o.expected else -1.0
-    if top and top[1] >= t.suggest:
+    if top and top[1] >= suggest_at:
         if o.expected is None:
             return -0.5
         return 0.5 if o.expected in [eid for eid, _ in o.ranked[:3]] else 0.0
@@ -88,11 +104,24 @@ def best_thresholds(observations: list[Observation]) -> tuple[float, Thresholds]
         [0.0, 0.03, 0.06, 0.10, 0.15],          # margin
         [0.60, 0.70, 0.80, 0.90],               # sure
         [0.20, 0.25, 0.30, 0.35, 0.40],         # suggest
+        [-0.10, -0.05, 0.0, 0.05, 0.10],        # decline
     )
-    for answer, margin, sure, suggest in grid:
+    for answer, margin, sure, suggest, decline in grid:
         if suggest > answer or sure < answer:
             continue
-        t = Thresholds(answer=answer, margin=margin, sure=sure, suggest=suggest)
+        t = Thresholds(answer=answer, margin=margin, sure=sure, suggest=suggest, decline=decline)
+        u = utility(observations, t)
+        # ">" keeps the first of equals: the grid lists the values in use first where it can.
+        if u > best[0]:
+            best = (u, t)
+    # Long questions get their own thresholds, chosen with the others fixed.
+    for long_question, answer_long, suggest_long in itertools.product(
+        [6, 8, 10, 12, 999], [0.25, 0.30, 0.35, 0.40], [0.20, 0.25, 0.30, 0.35, 0.40]
+    ):
+        if suggest_long > answer_long:
+            continue
+        t = replace(best[1], long_question=long_question, answer_long=answer_long,
+                    suggest_long=suggest_long)
         u = utility(observations, t)
         if u > best[0]:
             best = (u, t)

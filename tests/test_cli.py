@@ -88,6 +88,21 @@ def test_check_warns_about_near_identical_alternates(tmp_path: Path,
     assert "Warnung" in out and "'a'" in out and "'b'" in out
 
 
+def test_check_warns_when_an_out_of_scope_example_reads_like_an_alternate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_yaml(tmp_path / "faq.yaml", [
+        {"id": "a", "question": "Was kostet die Fortbildung?", "answer": "A."},
+    ])
+    write_yaml(tmp_path / "out_of_scope.yaml", {"topics": [
+        {"id": "kosten", "questions": ["was kostet die fortbildung", "was kostet ein kitaplatz"]},
+    ]})
+    assert main(["check", "--knowledge", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Warnung" in out and "'a'" in out and "out_of_scope:kosten" in out
+    assert "kitaplatz" not in out
+
+
 def test_eval_prints_metrics_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     kb = write_mini_kb(tmp_path / "kb")
     questions = write_yaml(tmp_path / "q.yaml", {"questions": [
@@ -101,6 +116,21 @@ def test_eval_prints_metrics_and_misses(tmp_path: Path, capsys: pytest.CaptureFi
     assert "| dev | 2 | 50.0 %" in out
     assert "| test | 1 | 100.0 %" in out
     assert "wer sind die sozialplanenden" in out  # the mislabelled item is listed as a miss
+    assert "held out" not in out  # only one held-out split: nothing to combine
+
+
+def test_eval_combines_several_held_out_splits(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    kb = write_mini_kb(tmp_path / "kb")
+    questions = write_yaml(tmp_path / "q.yaml", {"questions": [
+        {"question": "was tut eine prozessbegleitung", "expected": "pb-was", "split": "dev"},
+        {"question": "sozialplaner:innen im kreis", "expected": "sozialplanung", "split": "test"},
+        {"question": "wer sind die sozialplanenden", "expected": "pb-was", "split": "test2"},
+        {"question": "wie wird das wetter", "expected": "out_of_scope", "split": "test2"},
+    ]})
+    assert main(["eval", "--quiet", "--knowledge", str(kb), str(questions)]) == 0
+    out = capsys.readouterr().out
+    assert "| held out | 2 | 50.0 %" in out and "| all | 3 | 66.7 %" in out
 
 
 def test_eval_rejects_unknown_entry_ids(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from tests.kb_factory import REAL_KNOWLEDGE
 from thekiz_bot.evaluation import LabelledQuestion, evaluate, load_questions
 from thekiz_bot.knowledge import load_knowledge
 from thekiz_bot.matching import Matcher
+from thekiz_bot.text import Vocabulary
 
 EVAL_FILE = Path(__file__).parent / "eval" / "questions.yaml"
 
@@ -36,3 +37,27 @@ def test_held_out_half_keeps_the_right_answer_within_the_first_three(
     assert report.top3_pct >= 95.0
     assert report.top1_pct >= 85.0
     assert report.rejection_pct >= 85.0
+
+
+def test_out_of_scope_examples_decline_almost_no_real_question(
+    items: list[LabelledQuestion],
+) -> None:
+    # knowledge/out_of_scope.yaml teaches the bot what to decline; an example that reads like a
+    # handbook question would silently turn its right answers into "Dazu weiß ich nichts".
+    matcher = Matcher(load_knowledge(REAL_KNOWLEDGE))
+    in_scope = [i for i in items if i.in_scope]
+    declined = [i.question for i in in_scope if matcher.match(i.question).out_of_scope_topic]
+    assert len(declined) <= len(in_scope) // 100, declined
+    out_of_scope = [i for i in items if not i.in_scope]
+    by_example = [i for i in out_of_scope if matcher.match(i.question).out_of_scope_topic]
+    assert len(by_example) >= len(out_of_scope) // 2
+
+
+def test_no_evaluation_question_is_an_out_of_scope_example(
+    items: list[LabelledQuestion],
+) -> None:
+    # The rejection figures measure how the examples generalise, not whether they are recalled.
+    kb = load_knowledge(REAL_KNOWLEDGE)
+    vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
+    examples = {vocab.analyse(q) for topic in kb.out_of_scope for q in topic.questions}
+    assert not [i.question for i in items if vocab.analyse(i.question) in examples]

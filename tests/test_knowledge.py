@@ -129,3 +129,23 @@ def test_every_phone_number_and_email_comes_from_the_handbook() -> None:
             assert re.sub(r"\D", "", phone).lstrip("0") in source_digits, f"{path.name}: {phone}"
         for url in re.findall(r"https?://[^\s)>\]\"']+", text):
             assert url.rstrip(".,;") in source_urls, f"{path.name}: {url}"
+
+
+def test_out_of_scope_examples_load_and_their_errors_are_named(tmp_path: Path) -> None:
+    root = write_mini_kb(tmp_path)
+    write_yaml(root / "out_of_scope.yaml", {"topics": [
+        {"id": "wetter", "questions": ["wie wird das wetter", "regnet es morgen"]},
+    ]})
+    kb = load_knowledge(root)
+    assert [(t.id, t.questions) for t in kb.out_of_scope] == [
+        ("wetter", ("wie wird das wetter", "regnet es morgen"))]
+    write_yaml(root / "out_of_scope.yaml", {"topics": [
+        {"id": "wetter", "questions": ["wie wird das wetter"]},
+        {"id": "wetter", "questions": ["regnet es"]},
+        {"id": "sport", "questions": []},
+        {"id": "kochen", "fragen": ["was koche ich heute"], "questions": ["rezept"]},
+    ]})
+    problems = issues_of(root)
+    assert any("out_of_scope.yaml" in p and "wetter" in p and "doppelte" in p for p in problems)
+    assert any("sport" in p and "questions" in p and "fehlt oder ist leer" in p for p in problems)
+    assert any("kochen" in p and "fragen" in p and "unbekannter Schlüssel" in p for p in problems)

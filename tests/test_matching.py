@@ -107,6 +107,43 @@ def test_suggest_outcome_lists_top_three(tmp_path: Path) -> None:
     assert result.answer is None and result.entry is None
 
 
+# Counts and salaries are not in the (test) handbook, but such questions share its words.
+FIGURES_TOPIC = {"topics": [{"id": "zahlen", "questions": [
+    "wie viele sozialplaner gibt es in thüringen", "was verdient eine prozessbegleiterin",
+    "gehalt in der sozialplanung", "wie viele landkreise gibt es",
+]}]}
+
+
+@pytest.mark.parametrize("question", ["wie viele sozialplaner im landkreis",
+                                      "was verdient ein prozessbegleiter"])
+def test_question_like_an_out_of_scope_example_is_declined(tmp_path: Path, question: str) -> None:
+    root = write_mini_kb(tmp_path)
+    before = Matcher(load_knowledge(root)).match(question)
+    assert before.status == "answer" and before.out_of_scope_topic is None
+    write_yaml(root / "out_of_scope.yaml", FIGURES_TOPIC)
+    matcher = Matcher(load_knowledge(root))
+    after = matcher.match(question)
+    assert after.status == "fallback" and after.answer is None
+    assert after.out_of_scope_topic == "zahlen"
+    assert [c.id for c in after.contacts] == ["fachstelle"]
+    assert after.to_json()["out_of_scope_topic"] == "zahlen"
+    # The entries' own questions are still answered, and typos still reach them.
+    for text, entry_id in [("Wer sind die Sozialplaner:innen im Landkreis?", "sozialplanung"),
+                           ("prozesbegleitug", "pb-was"), ("sozialplaner:innen finden",
+                                                          "sozialplanung")]:
+        result = matcher.match(text)
+        assert result.status == "answer" and result.out_of_scope_topic is None
+        assert result.entry is not None and result.entry.id == entry_id
+
+
+def test_out_of_scope_examples_never_appear_as_suggestions(tmp_path: Path) -> None:
+    root = write_mini_kb(tmp_path)
+    write_yaml(root / "out_of_scope.yaml", FIGURES_TOPIC)
+    matcher = Matcher(load_knowledge(root))
+    ids = {c.entry.id for c in matcher.rank("wie viele landkreise gibt es", k=10)}
+    assert ids <= {"pb-was", "ministerium-kontakt", "sozialplanung"}
+
+
 def test_drafts_are_never_answered(tmp_path: Path) -> None:
     write_yaml(tmp_path / "faq.yaml", [
         {"id": "a", "question": "Was ist ein Elterncafé?", "answer": "A.", "status": "draft"},

@@ -106,13 +106,21 @@ def _score_one(report: Report, item: LabelledQuestion, result: MatchResult) -> N
         report.misses.append(Miss(item, result.status, ranking[:3], result.score))
 
 
+HELD_OUT = "held out"
+
+
 def evaluate(matcher: Matcher, items: list[LabelledQuestion]) -> dict[str, Report]:
-    """Reports per split and for all items together."""
+    """Reports per split, for all held-out splits together (when there are several) and for all
+    items together."""
     splits = sorted({item.split for item in items}, key=lambda name: (name != DEV, name))
-    reports = {name: Report(name) for name in (*splits, "all")}
+    held_out = [name for name in splits if name != DEV]
+    combined = [HELD_OUT] if len(held_out) > 1 else []
+    reports = {name: Report(name) for name in (*splits, *combined, "all")}
     for item in items:
         result = matcher.match(item.question)
         _score_one(reports[item.split], item, result)
+        if combined and item.split != DEV:
+            _score_one(reports[HELD_OUT], item, result)
         _score_one(reports["all"], item, result)
     return reports
 

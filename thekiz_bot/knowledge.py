@@ -19,6 +19,7 @@ REGIONS_FILE = "regions.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 STOPWORDS_FILE = "stopwords.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 
 ENTRY_STATUSES = ("curated", "draft")
 REGION_KINDS = ("Landkreis", "kreisfreie Stadt")
@@ -86,6 +87,15 @@ class SmalltalkIntent:
 
 
 @dataclass(frozen=True)
+class OutOfScopeTopic:
+    """Questions the handbook does not answer although they sound close to it (negative examples):
+    a question nearer to these than to any entry is declined instead of half-answered."""
+
+    id: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     entries: tuple[FaqEntry, ...]
     contacts: Mapping[str, Contact] = field(default_factory=dict)
@@ -93,6 +103,7 @@ class KnowledgeBase:
     synonyms: tuple[tuple[str, ...], ...] = ()
     stopwords: frozenset[str] = frozenset()
     smalltalk: tuple[SmalltalkIntent, ...] = ()
+    out_of_scope: tuple[OutOfScopeTopic, ...] = ()
     default_contact_id: str | None = None
     # Shown for a region without its own contact: where the list of social planners is.
     regional_contact_id: str | None = None
@@ -176,6 +187,8 @@ REGION_FIELDS = {"id": str, "name": str, "kind": str, "aliases": list, "contacts
 REGION_REQUIRED = ("id", "name", "kind")
 SMALLTALK_FIELDS = {"intent": str, "patterns": list, "reply": str}
 SMALLTALK_REQUIRED = ("intent", "patterns", "reply")
+OUT_OF_SCOPE_FIELDS = {"id": str, "questions": list}
+OUT_OF_SCOPE_REQUIRED = ("id", "questions")
 
 
 class _Collector:
@@ -426,6 +439,21 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
             if rec is not None:
                 smalltalk.append(SmalltalkIntent(**rec))
 
+    out_of_scope: list[OutOfScopeTopic] = []
+    oos_path = root / OUT_OF_SCOPE_FILE
+    if oos_path.is_file():
+        data = col.read_yaml(oos_path)
+        topic_ids: set[str] = set()
+        for i, raw in enumerate(col.records(oos_path, data, "topics")):
+            rec = col.check_record(oos_path, raw, i, OUT_OF_SCOPE_FIELDS, OUT_OF_SCOPE_REQUIRED)
+            if rec is None:
+                continue
+            if rec["id"] in topic_ids:
+                col.error(oos_path, "doppelte Themen-ID", entry_id=rec["id"], field="id")
+                continue
+            topic_ids.add(rec["id"])
+            out_of_scope.append(OutOfScopeTopic(**rec))
+
     if col.issues:
         raise KnowledgeError(col.issues)
     return KnowledgeBase(
@@ -435,6 +463,7 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
         synonyms=tuple(synonyms),
         stopwords=frozenset(stopwords),
         smalltalk=tuple(smalltalk),
+        out_of_scope=tuple(out_of_scope),
         default_contact_id=default_contact_id,
         regional_contact_id=regional_contact_id,
         directory=root,

@@ -33,11 +33,26 @@ STATUSES = ("answer", "suggest", "fallback", "smalltalk")
 class Thresholds:
     """Decision thresholds, tuned with bench/tune.py on the dev half and held-out alternates."""
 
-    answer: float = 0.40
+    answer: float = 0.45
     # Below `sure`, an answer also needs this lead over the runner-up.
-    margin: float = 0.10
+    margin: float = 0.06
     sure: float = 0.70
     suggest: float = 0.40
+    # A question whose best out-of-scope example scores within this of the best entry is
+    # declined: it is nearer to what the handbook does not cover than to what it does.
+    decline: float = 0.0
+    # Questions with at least this many content words carry context ("wir sind eine kleine
+    # Kita auf dem Dorf und ...") that dilutes every similarity, so the same evidence scores
+    # lower: they get their own answer and suggestion thresholds.
+    long_question: int = 8
+    answer_long: float = 0.30
+    suggest_long: float = 0.25
+
+    def for_length(self, words: int) -> tuple[float, float]:
+        """(answer, suggest) thresholds for a question of this many content words."""
+        if words >= self.long_question:
+            return self.answer_long, self.suggest_long
+        return self.answer, self.suggest
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,10 @@ class MatchResult:
     region_note: str | None = None
     # The user asked for a phone number, an address or a person: show contacts first.
     contact_first: bool = False
+    # Set when the question was declined because it resembles an out-of-scope example.
+    out_of_scope_topic: str | None = None
+    # How close the nearest out-of-scope example came, declined or not (for tuning and reports).
+    out_of_scope_score: float = 0.0
 
     @property
     def answer(self) -> str | None:
@@ -107,11 +126,15 @@ class MatchResult:
             "contacts": [c.to_json() for c in self.contacts],
             "source": self.entry.source if self.entry is not None else None,
             "region": self.region.name if self.region is not None else None,
+            "out_of_scope_topic": self.out_of_scope_topic,
         }
 
 
 @dataclass
 class _Index:
+    # Served entries come first, then one pseudo-entry per out-of-scope topic: both are
+    # scored alike, so "nearer to a topic than to any entry" is a like-for-like comparison.
+    n_entries: int
     texts: list[str]                 # analysed text per indexed variant
     word: HashingVectorizer
     word_idf: TfidfTransformer
@@ -122,9 +145,12 @@ class _Index:
     char_matrix: sparse.csr_matrix
     answer_matrix: sparse.csr_matrix
     known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
-    starts: np.ndarray               # first variant position of each entry
+    starts: np.ndarray               # first variant position of each entry and topic
     entry_tokens: list[frozenset[str]]  # every word of an entry: variants, keywords, answer
     token_idf: dict[str, float]      # inverse entry frequency of each known word
+    # Words of the entries only: the share of a question's words in here is its coverage.
+    entry_vocabulary: frozenset[str] = frozenset()
+    # Words of entries and topics: typos are corrected towards these.
     vocabulary_set: frozenset[str] = frozenset()
     vocabulary_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
@@ -157,6 +183,26 @@ def _weigh_query(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matri
     return weighted
 
 
+TOPIC_FUZZY_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    candidates: list[Candidate]               # the best entries, best first
+    nearest_out_of_scope: tuple[str, float] | None  # best out-of-scope topic and its score
+    words: int                                # content words in the question
+
+
+def _top_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, unordered (all of them when there are fewer)."""
+    k = min(k, len(scores))
+    if k == 0:
+        return np.arange(0)
+    if k == len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
+
+
 class Matcher:
     """Ranks FAQ entries for a question; immutable after construction (safe to share)."""
 
@@ -174,6 +220,7 @@ class Matcher:
         self.fuzzy_candidates = fuzzy_candidates
         self.vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
         self.entries: tuple[FaqEntry, ...] = kb.served_entries
+        self.topics = kb.out_of_scope
         self._background = tuple(background if background is not None else load_background())
         self._smalltalk = SmalltalkMatcher(kb.smalltalk, self.vocab)
         self._regions = RegionFinder(kb.regions)
@@ -205,6 +252,20 @@ class Matcher:
                 # so that every entry owns at least one variant.
                 texts.append(answers[-1] or normalise(entry.id) or "x")
                 owners.append(pos)
+        n_entries = len(self.entries)
+        entry_vocabulary = frozenset(t for text in (*texts, *answers) for t in text.split())
+        for offset, topic in enumerate(self.topics):
+            seen = set()
+            for question in topic.questions:
+                analysed = self.vocab.analyse(question)
+                if analysed and analysed not in seen:
+                    seen.add(analysed)
+                    texts.append(analysed)
+                    owners.append(n_entries + offset)
+            answers.append("")
+            if not seen:
+                texts.append(normalise(topic.id) or "x")
+                owners.append(n_entries + offset)
 
         # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
         # 100,000-entry knowledge base within memory and build-time limits.
@@ -234,7 +295,7 @@ class Matcher:
         answer_matrix = _float32(word_idf.transform(word.transform(answers)))
         # Answers count as known words too: a question may use the answer's vocabulary.
         vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
-        starts = np.searchsorted(np.asarray(owners), np.arange(len(self.entries)))
+        starts = np.searchsorted(np.asarray(owners), np.arange(n_entries + len(self.topics)))
         entry_tokens: list[set[str]] = [set(a.split()) for a in answers]
         for text, owner in zip(texts, owners, strict=True):
             entry_tokens[owner].update(text.split())
@@ -254,6 +315,7 @@ class Matcher:
         word_by_feature = word_matrix.T.tocsr()
         known_words = (np.diff(word_by_feature.indptr) > 0).astype(np.float32)
         return _Index(
+            n_entries=n_entries,
             texts=texts,
             word=word,
             word_idf=word_idf,
@@ -266,6 +328,7 @@ class Matcher:
             starts=starts,
             entry_tokens=[frozenset(t) for t in entry_tokens],
             token_idf=token_idf,
+            entry_vocabulary=entry_vocabulary,
             vocabulary_set=frozenset(vocabulary),
             vocabulary_by_initial=by_initial,
         )
@@ -290,26 +353,31 @@ class Matcher:
             out.append(best[0] if best is not None else token)
         return out
 
-    def _analyse_query(self, question: str) -> tuple[str, str, float]:
-        """(analysed text, text with typos corrected, share of its words the index knows)."""
-        assert self._index is not None
+    def _analyse_query(self, question: str) -> tuple[str, str, float, float]:
+        """(analysed text, text with typos corrected, share of its words the entries know,
+        share of its words entries or out-of-scope topics know)."""
+        index = self._index
+        assert index is not None
         normalised = normalise(question)
         tokens = self.vocab.content_tokens(normalised)
         corrected = self._correct_typos(tokens)
-        known = sum(t in self._index.vocabulary_set for t in corrected)
-        coverage = known / len(corrected) if corrected else 0.0
-        return " ".join(tokens), " ".join(corrected), coverage
+        if not corrected:
+            return "", "", 0.0, 0.0
+        in_entries = sum(t in index.entry_vocabulary for t in corrected) / len(corrected)
+        anywhere = sum(t in index.vocabulary_set for t in corrected) / len(corrected)
+        return " ".join(tokens), " ".join(corrected), in_entries, anywhere
 
     # --- scoring ------------------------------------------------------------------------
 
-    def _scores(self, question: str, region_named: bool = False) -> np.ndarray:
-        """One score per served entry, in [0, 1]."""
+    def _scores(self, question: str, region_named: bool = False) -> tuple[np.ndarray, int]:
+        """One score per served entry, then one per out-of-scope topic, each in [0, 1]; and
+        the number of content words in the question."""
         index = self._index
         assert index is not None
-        n_entries = len(self.entries)
-        plain, corrected, coverage = self._analyse_query(question)
+        n_entries = index.n_entries
+        plain, corrected, coverage, topic_coverage = self._analyse_query(question)
         if not plain:
-            return np.zeros(n_entries, dtype=np.float32)
+            return np.zeros(len(index.starts), dtype=np.float32), 0
         w = self.weights
 
         word_counts = index.word.transform([corrected])
@@ -327,9 +395,12 @@ class Matcher:
         # An entry's variants are one contiguous slice: its score is the best of that slice.
         entry_best = np.maximum.reduceat(variant_score, index.starts)
         scores = entry_best + w.answer * answer_sim.astype(np.float32)
-        # rapidfuzz only for the few entries that can still win: it is the expensive part.
-        k = min(self.fuzzy_candidates, n_entries)
-        top = np.argpartition(-scores, k - 1)[:k] if k < n_entries else np.arange(n_entries)
+        # rapidfuzz only for the few entries (and topics) that can still win: it is the
+        # expensive part.
+        top = np.concatenate([
+            _top_positions(scores[:n_entries], self.fuzzy_candidates),
+            n_entries + _top_positions(scores[n_entries:], TOPIC_FUZZY_CANDIDATES),
+        ])
         known = [t for t in set(corrected.split()) if t in index.token_idf]
         known_mass = sum(index.token_idf[t] for t in known)
         for pos in top:
@@ -340,10 +411,11 @@ class Matcher:
                 scores[pos] *= (mass / known_mass) ** w.entry_coverage
         # Words the knowledge base has never seen ("Kindergeld", "Wetter") mean the question is
         # about something else, however well its remaining words match.
-        scores *= coverage**w.coverage
+        scores[:n_entries] *= coverage**w.coverage
+        scores[n_entries:] *= topic_coverage**w.coverage
         if region_named:
-            scores += w.region * self._regional_mask
-        return np.clip(scores, 0.0, 1.0)
+            scores[:n_entries] += w.region * self._regional_mask
+        return np.clip(scores, 0.0, 1.0), len(corrected.split())
 
     def _char_similarity(self, analysed: str) -> np.ndarray:
         index = self._index
@@ -367,15 +439,22 @@ class Matcher:
         return best / 100.0
 
     def rank(self, question: str, k: int = 5, region_named: bool = False) -> list[Candidate]:
+        return self._rank(question, k, region_named).candidates
+
+    def _rank(self, question: str, k: int, region_named: bool) -> _Ranking:
         if self._index is None:
-            return []
-        scores = self._scores(clean_input(question), region_named)
-        k = min(k, len(scores))
-        if k == 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+            return _Ranking([], None, 0)
+        all_scores, words = self._scores(clean_input(question), region_named)
+        n_entries = self._index.n_entries
+        scores = all_scores[:n_entries]
+        top = _top_positions(scores, k)
         ordered = sorted(top, key=lambda i: (-scores[i], i))
-        return [Candidate(self.entries[i], float(scores[i])) for i in ordered if scores[i] > 0]
+        candidates = [Candidate(self.entries[i], float(scores[i])) for i in ordered if scores[i] > 0]
+        topic = None
+        if len(all_scores) > n_entries:
+            best = int(np.argmax(all_scores[n_entries:]))
+            topic = (self.topics[best].id, float(all_scores[n_entries + best]))
+        return _Ranking(candidates, topic, words)
 
     # --- decisions ----------------------------------------------------------------------
 
@@ -384,18 +463,26 @@ class Matcher:
         region_obj = self._resolve_region(region, cleaned)
         # Rank without the region's name; fall back to the full text if nothing else is left.
         topic = self._regions.without_region(cleaned) or cleaned
-        candidates = self.rank(topic, k=4, region_named=topic != normalise(cleaned))
+        ranking = self._rank(topic, k=4, region_named=topic != normalise(cleaned))
+        candidates, nearest = ranking.candidates, ranking.nearest_out_of_scope
+        oos_score = nearest[1] if nearest is not None else 0.0
         smalltalk = self._smalltalk.match(cleaned)
         if smalltalk is not None:
             return MatchResult(
                 question=cleaned, status="smalltalk", score=1.0, reply=smalltalk.reply,
                 suggestions=tuple(candidates[:3]), region=region_obj,
+                out_of_scope_score=oos_score,
             )
         contact_seeking = contact_rules.is_contact_seeking(normalise(cleaned))
         t = self.thresholds
+        answer_at, suggest_at = t.for_length(ranking.words)
         top = candidates[0] if candidates else None
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if top is not None and top.score >= t.answer and (
+        declined = (
+            nearest if nearest is not None and top is not None and oos_score > 0
+            and oos_score + t.decline >= top.score else None
+        )
+        if declined is None and top is not None and top.score >= answer_at and (
             top.score >= t.sure or top.score - runner_up >= t.margin
         ):
             contacts, note = contact_rules.contacts_for_entry(
@@ -404,18 +491,21 @@ class Matcher:
             return MatchResult(
                 question=cleaned, status="answer", score=top.score, entry=top.entry,
                 suggestions=tuple(candidates[1:4]), contacts=tuple(contacts), region=region_obj,
-                region_note=note, contact_first=contact_seeking,
+                region_note=note, contact_first=contact_seeking, out_of_scope_score=oos_score,
             )
         default = self.kb.default_contact
         fallback_contacts = (default,) if default is not None else ()
-        if top is not None and top.score >= t.suggest:
+        if declined is None and top is not None and top.score >= suggest_at:
             return MatchResult(
                 question=cleaned, status="suggest", score=top.score,
                 suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
+                out_of_scope_score=oos_score,
             )
         return MatchResult(
             question=cleaned, status="fallback", score=top.score if top else 0.0,
             suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
+            out_of_scope_topic=declined[0] if declined is not None else None,
+            out_of_scope_score=oos_score,
         )
 
     def _resolve_region(self, region: str | Region | None, text: str) -> Region | None:
