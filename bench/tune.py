@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 from thekiz_bot.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
 from thekiz_bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
 from thekiz_bot.matching import Matcher, Thresholds, Weights  # noqa: E402
-from thekiz_bot.text import normalise  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,9 @@ def observe(matcher: Matcher, items: list[LabelledQuestion]) -> list[Observation
         result = matcher.match(item.question)
         # The result's ranking carries the scores whatever the thresholds decided.
         ranked = [(c.entry.id, c.score) for c in result.ranked]
-        words = len(matcher.vocab.content_tokens(normalise(item.question)))
         out.append(Observation(item.expected if item.in_scope else None,
                                result.status == "smalltalk", ranked, result.out_of_scope_score,
-                               words))
+                               result.words))
     return out
 
 
@@ -111,7 +109,6 @@ def best_thresholds(observations: list[Observation]) -> tuple[float, Thresholds]
             continue
         t = Thresholds(answer=answer, margin=margin, sure=sure, suggest=suggest, decline=decline)
         u = utility(observations, t)
-        # ">" keeps the first of equals: the grid lists the values in use first where it can.
         if u > best[0]:
             best = (u, t)
     # Long questions get their own thresholds, chosen with the others fixed.

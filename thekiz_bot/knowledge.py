@@ -6,7 +6,7 @@ id and the field, and all problems are collected before failing instead of stopp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,6 +304,28 @@ class _Collector:
         return clean if ok else None
 
 
+    def unique_records(
+        self,
+        path: Path,
+        data: Any,
+        key: str,
+        fields: Mapping[str, type],
+        required: Iterable[str],
+        duplicate: str,
+    ) -> Iterator[dict[str, Any]]:
+        """The valid records under `key`; a repeated id is reported with `duplicate` and skipped."""
+        seen: set[str] = set()
+        for i, raw in enumerate(self.records(path, data, key)):
+            rec = self.check_record(path, raw, i, fields, required)
+            if rec is None:
+                continue
+            if rec["id"] in seen:
+                self.error(path, duplicate, entry_id=rec["id"], field="id")
+                continue
+            seen.add(rec["id"])
+            yield rec
+
+
 def _faq_files(root: Path) -> list[Path]:
     faq_dir = root / FAQ_DIR
     files: list[Path] = []
@@ -336,14 +358,9 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
                           field=key)
             default_contact_id = data.get("default_contact") or None
             regional_contact_id = data.get("regional_contact") or None
-        for i, raw in enumerate(col.records(contacts_path, data, "contacts")):
-            rec = col.check_record(contacts_path, raw, i, CONTACT_FIELDS, CONTACT_REQUIRED)
-            if rec is None:
-                continue
-            if rec["id"] in contacts:
-                col.error(contacts_path, "doppelte Kontakt-ID", entry_id=rec["id"], field="id")
-                continue
-            contacts[rec["id"]] = Contact(**rec)
+        for values in col.unique_records(contacts_path, data, "contacts", CONTACT_FIELDS,
+                                         CONTACT_REQUIRED, "doppelte Kontakt-ID"):
+            contacts[values["id"]] = Contact(**values)
         for key, cid in (("default_contact", default_contact_id),
                          ("regional_contact", regional_contact_id)):
             if cid is not None and cid not in contacts:
@@ -353,24 +370,17 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     regions_path = root / REGIONS_FILE
     if regions_path.is_file():
         data = col.read_yaml(regions_path)
-        seen: set[str] = set()
-        for i, raw in enumerate(col.records(regions_path, data, "regions")):
-            rec = col.check_record(regions_path, raw, i, REGION_FIELDS, REGION_REQUIRED)
-            if rec is None:
-                continue
-            if rec["id"] in seen:
-                col.error(regions_path, "doppelte Regions-ID", entry_id=rec["id"], field="id")
-                continue
-            if rec["kind"] not in REGION_KINDS:
+        for values in col.unique_records(regions_path, data, "regions", REGION_FIELDS,
+                                         REGION_REQUIRED, "doppelte Regions-ID"):
+            if values["kind"] not in REGION_KINDS:
                 col.error(regions_path, f"muss einer von {', '.join(REGION_KINDS)} sein",
-                          entry_id=rec["id"], field="kind")
+                          entry_id=values["id"], field="kind")
                 continue
-            for cid in rec.get("contacts", ()):
+            for cid in values.get("contacts", ()):
                 if cid not in contacts:
                     col.error(regions_path, f"Kontakt '{cid}' existiert nicht",
-                              entry_id=rec["id"], field="contacts")
-            seen.add(rec["id"])
-            regions.append(Region(**rec))
+                              entry_id=values["id"], field="contacts")
+            regions.append(Region(**values))
     region_ids = {r.id for r in regions}
     for contact in contacts.values():
         for rid in contact.regions:
@@ -443,16 +453,9 @@ def load_knowledge(directory: str | Path) -> KnowledgeBase:
     oos_path = root / OUT_OF_SCOPE_FILE
     if oos_path.is_file():
         data = col.read_yaml(oos_path)
-        topic_ids: set[str] = set()
-        for i, raw in enumerate(col.records(oos_path, data, "topics")):
-            rec = col.check_record(oos_path, raw, i, OUT_OF_SCOPE_FIELDS, OUT_OF_SCOPE_REQUIRED)
-            if rec is None:
-                continue
-            if rec["id"] in topic_ids:
-                col.error(oos_path, "doppelte Themen-ID", entry_id=rec["id"], field="id")
-                continue
-            topic_ids.add(rec["id"])
-            out_of_scope.append(OutOfScopeTopic(**rec))
+        for values in col.unique_records(oos_path, data, "topics", OUT_OF_SCOPE_FIELDS,
+                                         OUT_OF_SCOPE_REQUIRED, "doppelte Themen-ID"):
+            out_of_scope.append(OutOfScopeTopic(**values))
 
     if col.issues:
         raise KnowledgeError(col.issues)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -31,7 +32,8 @@ STATUSES = ("answer", "suggest", "fallback", "smalltalk")
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, tuned with bench/tune.py on the dev half and held-out alternates."""
+    """Decision thresholds, tuned with bench/tune.py --holdout 4 (dev split, held-out alternates
+    and out-of-scope examples); where settings tie within 0.003 utility, the more cautious one."""
 
     answer: float = 0.45
     # Below `sure`, an answer also needs this lead over the runner-up.
@@ -99,6 +101,8 @@ class MatchResult:
     out_of_scope_topic: str | None = None
     # How close the nearest out-of-scope example came, declined or not (for tuning and reports).
     out_of_scope_score: float = 0.0
+    # Content words of the question: long questions are judged by their own thresholds.
+    words: int = 0
 
     @property
     def answer(self) -> str | None:
@@ -235,10 +239,15 @@ class Matcher:
         texts: list[str] = []
         owners: list[int] = []
         answers: list[str] = []
-        for pos, entry in enumerate(self.entries):
+        # (variants, answer, id) per entry, then per out-of-scope topic (which has no answer).
+        sources: list[tuple[list[str], str, str]] = []
+        for entry in self.entries:
             variants = [entry.question, *entry.alternates]
             if entry.keywords:
                 variants.append(" ".join(entry.keywords))
+            sources.append((variants, entry.answer, entry.id))
+        sources += [(list(topic.questions), "", topic.id) for topic in self.topics]
+        for pos, (variants, answer, ident) in enumerate(sources):
             seen: set[str] = set()
             for variant in variants:
                 analysed = self.vocab.analyse(variant)
@@ -246,26 +255,17 @@ class Matcher:
                     seen.add(analysed)
                     texts.append(analysed)
                     owners.append(pos)
-            answers.append(self.vocab.analyse(entry.answer))
+            answers.append(self.vocab.analyse(answer) if answer else "")
             if not seen:
                 # A question of only emoji or punctuation: index the entry by its answer instead,
                 # so that every entry owns at least one variant.
-                texts.append(answers[-1] or normalise(entry.id) or "x")
+                texts.append(answers[-1] or normalise(ident) or "x")
                 owners.append(pos)
         n_entries = len(self.entries)
-        entry_vocabulary = frozenset(t for text in (*texts, *answers) for t in text.split())
-        for offset, topic in enumerate(self.topics):
-            seen = set()
-            for question in topic.questions:
-                analysed = self.vocab.analyse(question)
-                if analysed and analysed not in seen:
-                    seen.add(analysed)
-                    texts.append(analysed)
-                    owners.append(n_entries + offset)
-            answers.append("")
-            if not seen:
-                texts.append(normalise(topic.id) or "x")
-                owners.append(n_entries + offset)
+        entry_texts = [text for text, owner in zip(texts, owners, strict=True) if owner < n_entries]
+        entry_vocabulary = frozenset(
+            token for text in (*entry_texts, *answers[:n_entries]) for token in text.split()
+        )
 
         # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
         # 100,000-entry knowledge base within memory and build-time limits.
@@ -449,7 +449,8 @@ class Matcher:
         scores = all_scores[:n_entries]
         top = _top_positions(scores, k)
         ordered = sorted(top, key=lambda i: (-scores[i], i))
-        candidates = [Candidate(self.entries[i], float(scores[i])) for i in ordered if scores[i] > 0]
+        candidates = [Candidate(self.entries[i], float(scores[i]))
+                      for i in ordered if scores[i] > 0]
         topic = None
         if len(all_scores) > n_entries:
             best = int(np.argmax(all_scores[n_entries:]))
@@ -466,13 +467,13 @@ class Matcher:
         ranking = self._rank(topic, k=4, region_named=topic != normalise(cleaned))
         candidates, nearest = ranking.candidates, ranking.nearest_out_of_scope
         oos_score = nearest[1] if nearest is not None else 0.0
+        # What every outcome reports alike.
+        result = partial(MatchResult, question=cleaned, region=region_obj,
+                         out_of_scope_score=oos_score, words=ranking.words)
         smalltalk = self._smalltalk.match(cleaned)
         if smalltalk is not None:
-            return MatchResult(
-                question=cleaned, status="smalltalk", score=1.0, reply=smalltalk.reply,
-                suggestions=tuple(candidates[:3]), region=region_obj,
-                out_of_scope_score=oos_score,
-            )
+            return result(status="smalltalk", score=1.0, reply=smalltalk.reply,
+                          suggestions=tuple(candidates[:3]))
         contact_seeking = contact_rules.is_contact_seeking(normalise(cleaned))
         t = self.thresholds
         answer_at, suggest_at = t.for_length(ranking.words)
@@ -488,25 +489,17 @@ class Matcher:
             contacts, note = contact_rules.contacts_for_entry(
                 self.kb, top.entry, region_obj, contact_seeking
             )
-            return MatchResult(
-                question=cleaned, status="answer", score=top.score, entry=top.entry,
-                suggestions=tuple(candidates[1:4]), contacts=tuple(contacts), region=region_obj,
-                region_note=note, contact_first=contact_seeking, out_of_scope_score=oos_score,
-            )
+            return result(status="answer", score=top.score, entry=top.entry,
+                          suggestions=tuple(candidates[1:4]), contacts=tuple(contacts),
+                          region_note=note, contact_first=contact_seeking)
         default = self.kb.default_contact
         fallback_contacts = (default,) if default is not None else ()
         if declined is None and top is not None and top.score >= suggest_at:
-            return MatchResult(
-                question=cleaned, status="suggest", score=top.score,
-                suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
-                out_of_scope_score=oos_score,
-            )
-        return MatchResult(
-            question=cleaned, status="fallback", score=top.score if top else 0.0,
-            suggestions=tuple(candidates[:3]), contacts=fallback_contacts, region=region_obj,
-            out_of_scope_topic=declined[0] if declined is not None else None,
-            out_of_scope_score=oos_score,
-        )
+            return result(status="suggest", score=top.score, suggestions=tuple(candidates[:3]),
+                          contacts=fallback_contacts)
+        return result(status="fallback", score=top.score if top else 0.0,
+                      suggestions=tuple(candidates[:3]), contacts=fallback_contacts,
+                      out_of_scope_topic=declined[0] if declined is not None else None)
 
     def _resolve_region(self, region: str | Region | None, text: str) -> Region | None:
         if isinstance(region, Region):
