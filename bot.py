@@ -2,7 +2,7 @@
 
 import sys
 
-from thekiz_bot.cli import main
+from thekiz_bot.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

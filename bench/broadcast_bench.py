@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.botapi import RateLimits  # noqa: E402
-from tests.fakes.broadcast_api import BroadcastFakeBotApi  # noqa: E402
-from thekiz_bot.outbox import Outbox  # noqa: E402
-from thekiz_bot.storage import Database, to_iso, utc_now  # noqa: E402
+from tests.helpers.fakes.botapi import RateLimits  # noqa: E402
+from tests.helpers.fakes.broadcast_api import BroadcastFakeBotApi  # noqa: E402
+from thekiz_bot.broadcast.outbox import Outbox  # noqa: E402
+from thekiz_bot.storage.database import Database, to_iso, utc_now  # noqa: E402
 
 MARKER = "Rundbrief der Fachstelle"
 ADMIN_ID = 4242

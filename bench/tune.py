@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thekiz_bot.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
-from thekiz_bot.knowledge import KnowledgeBase, load_knowledge  # noqa: E402
-from thekiz_bot.matching import Matcher, Thresholds, Weights  # noqa: E402
+from thekiz_bot.matching.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
+from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
+from thekiz_bot.matching.matcher import Matcher, Thresholds, Weights  # noqa: E402
 
 
 @dataclass(frozen=True)

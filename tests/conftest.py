@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from thekiz_bot.tg.services import KnowledgeSnapshot, load_snapshot
+from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
 
-from tests.fakes.botapi import FakeBotApi
-from tests.kb_factory import REAL_KNOWLEDGE
-from tests.tg_support import RunningBot, start_parts
+from tests.helpers.fakes.botapi import FakeBotApi
+from tests.helpers.kb import REAL_KNOWLEDGE
+from tests.helpers.telegram import RunningBot, start_parts
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Shared test helpers: knowledge-base factories, event and Telegram support, and the fake Bot API."""

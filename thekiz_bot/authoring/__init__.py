@@ -1,0 +1,1 @@
+"""The Fachstelle's offline tools: handbook import, gap check, question report, YAML editing."""

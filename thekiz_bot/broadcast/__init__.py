@@ -1,0 +1,1 @@
+"""Broadcasts: the outbox written before the first send, the worker that empties it within Telegram's limits, announcements."""

@@ -1,0 +1,1 @@
+"""Network events: model, field parsing, German dates, store, YAML import, rendering, .ics, subscriptions, reminders."""

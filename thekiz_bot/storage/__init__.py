@@ -1,0 +1,1 @@
+"""SQLite persistence: the database connection and migrations, and one repository per table."""

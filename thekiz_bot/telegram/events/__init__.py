@@ -1,0 +1,1 @@
+"""Telegram handlers for events, subscriptions and announcements, and the broadcast sender."""

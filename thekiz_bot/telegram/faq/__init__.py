@@ -1,0 +1,1 @@
+"""Telegram handlers for questions and answers: asking, feedback, inline mode, contacts, region, privacy, admin."""

@@ -1,0 +1,34 @@
+"""/kontakt [Thema, Name oder Region]: contact persons as compact cards."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from thekiz_bot.matching import render
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.faq.questions import command_argument
+from thekiz_bot.telegram.sending import send_html
+from thekiz_bot.telegram.services import get_services
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None:
+        return
+    services = get_services(context)
+    matcher = services.knowledge.current.matcher
+    topic = command_argument(message.text)
+    stored = services.records.users.region_of(user.id) if user else None
+    named_region = matcher.find_region(topic) if topic else None
+    # A region in the words wins over the saved one ("/kontakt Jena" while Gotha is saved).
+    contacts = matcher.contacts_for_query(topic, region=None if named_region else stored)
+    blocks = [messages.contacts_heading(topic)]
+    blocks += [render.contact_html(c) for c in contacts] or [messages.NO_CONTACTS]
+    if not topic:
+        blocks.append(messages.CONTACT_TIP)
+    if stored is None and named_region is None:
+        blocks.append(messages.REGION_TIP)
+    reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+    await send_html(context.bot, chat.id, "\n\n".join(blocks), reply_to=reply_to)

@@ -1,0 +1,83 @@
+"""Inline mode: "@botname Prozessbegleitung" in any chat offers answers to share."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.ext import ContextTypes
+
+from thekiz_bot.matching import render
+from thekiz_bot.matching.contacts import contacts_for_entry
+from thekiz_bot.knowledge.loader import FaqEntry
+from thekiz_bot.matching.matcher import MatchResult
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.callbacks import short_key
+from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
+from thekiz_bot.telegram.split import TELEGRAM_TEXT_LIMIT, split_html, visible_length
+
+MAX_RESULTS = 5
+# Answers change only with a reload; a minute of caching on Telegram's side is harmless.
+CACHE_SECONDS = 60
+NO_RESULT_ID = "none"
+
+
+def shareable_html(snapshot: KnowledgeSnapshot, entry: FaqEntry) -> str:
+    """The entry as one message: cut at a paragraph with a pointer to the bot when too long."""
+    contacts, _ = contacts_for_entry(snapshot.kb, entry, None, False)
+    full = render.entry_html(entry, contacts)
+    budget = TELEGRAM_TEXT_LIMIT - visible_length(messages.INLINE_MORE)
+    parts = split_html(full, budget)
+    if len(parts) <= 1:
+        return full
+    return parts[0] + messages.INLINE_MORE
+
+
+def results_for(snapshot: KnowledgeSnapshot, query: str) -> list[InlineQueryResultArticle]:
+    matcher = snapshot.matcher
+    result = matcher.match(query)
+    entries = [c.entry for c in result.ranked if c.score >= matcher.thresholds.suggest]
+    articles = [
+        InlineQueryResultArticle(
+            id=short_key(entry.id),
+            title=messages.shorten(entry.question, 100),
+            description=messages.shorten(entry.answer, 120),
+            input_message_content=InputTextMessageContent(shareable_html(snapshot, entry)),
+        )
+        for entry in entries[:MAX_RESULTS]
+    ]
+    if articles:
+        return articles
+    # Nothing to share but the honest no with the Fachstelle's contact (also after small talk).
+    default = snapshot.kb.default_contact
+    nothing = MatchResult(question=query, status="fallback",
+                          contacts=(default,) if default is not None else ())
+    return [
+        InlineQueryResultArticle(
+            id=NO_RESULT_ID,
+            title=messages.INLINE_NOTHING_TITLE,
+            description=messages.INLINE_NOTHING_DESCRIPTION,
+            input_message_content=InputTextMessageContent(
+                split_html(render.result_html(nothing))[0]
+            ),
+        )
+    ]
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    inline_query = update.inline_query
+    if inline_query is None:
+        return
+    button = InlineQueryResultsButton(text=messages.INLINE_START_BUTTON, start_parameter="inline")
+    query = " ".join(inline_query.query.split())
+    if not query:
+        await inline_query.answer([], button=button, cache_time=CACHE_SECONDS)
+        return
+    snapshot = get_services(context).knowledge.current
+    results = await asyncio.to_thread(results_for, snapshot, query)
+    await inline_query.answer(results, button=button, cache_time=CACHE_SECONDS)

@@ -1,0 +1,80 @@
+"""/datenschutz, /meine_daten, /daten_loeschen (GDPR: say, show and delete what is stored).
+
+What is stored about a user comes from the personal data providers in BotServices, so feature
+modules (e.g. subscriptions) are covered as soon as they register theirs.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram.faq import keyboards
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.services import BotServices, get_services
+
+
+def stored_lines(services: BotServices, user_id: int) -> list[str]:
+    return [line for p in services.privacy_providers for line in p.describe(user_id)]
+
+
+async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return
+    services = get_services(context)
+    purposes = [p.purpose for p in services.privacy_providers]
+    await update.effective_message.reply_text(messages.privacy_text(purposes))
+
+
+async def _private_user_id(update: Update) -> int | None:
+    """The user id in a private chat; in groups the data would be shown to everyone."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return None
+    if chat.type != ChatType.PRIVATE:
+        await message.reply_text(messages.PRIVATE_ONLY)
+        return None
+    return user.id
+
+
+async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user_id = await _private_user_id(update)
+    if user_id is None or update.effective_message is None:
+        return
+    lines = stored_lines(get_services(context), user_id)
+    text = messages.MY_DATA_NONE if not lines else "\n".join(
+        [messages.MY_DATA_HEADING, *[f"• {line}" for line in lines]]
+    )
+    await update.effective_message.reply_text(text)
+
+
+async def on_delete_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user_id = await _private_user_id(update)
+    if user_id is None or update.effective_message is None:
+        return
+    if not stored_lines(get_services(context), user_id):
+        await update.effective_message.reply_text(messages.DELETED_NOTHING)
+        return
+    await update.effective_message.reply_text(
+        messages.DELETE_CONFIRM, reply_markup=keyboards.confirm_deletion()
+    )
+
+
+async def on_confirm_deletion(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    action = callbacks.parse(query.data)
+    if not isinstance(action, callbacks.ConfirmDeletion):
+        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    if not action.confirmed:
+        await query.edit_message_text(messages.DELETE_CANCELLED)
+        return
+    services = get_services(context)
+    for provider in services.privacy_providers:
+        provider.delete(query.from_user.id)
+    await query.edit_message_text(messages.DELETED)

@@ -1,0 +1,155 @@
+"""Questions in chats: match, log (without user id), answer with contacts, source and buttons."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from thekiz_bot.matching import render
+from thekiz_bot.matching.contacts import contacts_for_entry
+from thekiz_bot.matching.matcher import MatchResult
+from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram.faq import keyboards
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.sending import replace_with_html, send_html, show_typing
+from thekiz_bot.telegram.services import BotServices, get_services
+
+CHANNEL_CHAT = "chat"
+CHANNEL_GROUP = "group"
+
+
+def command_argument(text: str | None) -> str:
+    """What follows the command: "/kontakt@bot  Jena" → "Jena" (line breaks kept)."""
+    parts = (text or "").split(None, 1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def addressed_question(message: Message, bot: Bot) -> str | None:
+    """The question of a group message meant for the bot (mention or reply), else None."""
+    text = message.text or ""
+    mentioned = False
+    handle = f"@{bot.username}".lower()
+    for entity, value in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if (entity.type == MessageEntity.MENTION and value.lower() == handle) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id
+        ):
+            mentioned = True
+            text = text.replace(value, " ")
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        mentioned = True
+    return " ".join(text.split()) if mentioned else None
+
+
+def present(result: MatchResult, question_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The reply to a match: HTML and the buttons under it."""
+    text = render.result_html(result)
+    if result.status == "answer" and result.entry is not None:
+        return text, keyboards.feedback(result.entry, question_id, via_suggestion=False)
+    if result.status == "suggest" and result.suggestions:
+        entries = [c.entry for c in result.suggestions]
+        return text, keyboards.entry_choices(entries, question_id)
+    if result.status == "fallback":
+        return f"{text}\n\n{messages.FALLBACK_LOGGED}", None
+    return text, None
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
+                 channel: str) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    text = question.strip()
+    if not text:
+        await message.reply_text(messages.EMPTY_QUESTION)
+        return
+    services = get_services(context)
+    await show_typing(context.bot, chat.id)
+    result = await asyncio.to_thread(_match, services, text, _user_id(update))
+    entry_id = result.entry.id if result.entry is not None else None
+    question_id = services.records.questions.record(
+        text, result.status, entry_id, result.score, channel
+    )
+    html_text, markup = present(result, question_id)
+    reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
+    await send_html(context.bot, chat.id, html_text, markup, reply_to)
+
+
+def _match(services: BotServices, text: str, user_id: int | None) -> MatchResult:
+    matcher = services.knowledge.current.matcher
+    # A region named in the question wins over the one the user saved with /region.
+    stored = services.records.users.region_of(user_id) if user_id is not None else None
+    region = None if matcher.find_region(text) else stored
+    return matcher.match(text, region=region)
+
+
+def _user_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None
+
+
+async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None:
+        await answer(update, context, message.text or "", CHANNEL_CHAT)
+
+
+async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups only messages addressed to the bot are questions; all others are ignored."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = addressed_question(message, context.bot)
+    if question is not None:
+        await answer(update, context, question, CHANNEL_GROUP)
+
+
+async def on_frage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    question = command_argument(message.text)
+    if not question:
+        await message.reply_text(messages.FRAGE_USAGE)
+        return
+    channel = CHANNEL_CHAT if chat.type == ChatType.PRIVATE else CHANNEL_GROUP
+    await answer(update, context, question, channel)
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(messages.NON_TEXT)
+
+
+async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A "Meinten Sie …?", next-best or example button: show that entry's answer."""
+    query = update.callback_query
+    if query is None:
+        return
+    action = callbacks.parse(query.data)
+    services = get_services(context)
+    snapshot = services.knowledge.current
+    entry = snapshot.entry(action.entry_key) if isinstance(action, callbacks.ShowEntry) else None
+    if entry is None or query.message is None or not isinstance(action, callbacks.ShowEntry):
+        await query.answer(messages.ENTRY_GONE, show_alert=True)
+        return
+    await query.answer()
+    region_id = services.records.users.region_of(query.from_user.id)
+    region = snapshot.kb.region(region_id) if region_id else None
+    contacts, note = contacts_for_entry(snapshot.kb, entry, region, False)
+    html_text = render.entry_html(entry, contacts, note=note)
+    markup = keyboards.feedback(entry, action.question_id, via_suggestion=action.question_id > 0)
+    if action.replace:
+        await replace_with_html(context.bot, query.message, html_text, markup)
+    else:
+        await send_html(context.bot, query.message.chat.id, html_text, markup)
+
+
+async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button whose data this version does not understand (older formats, other bots)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(messages.STALE_BUTTON, show_alert=True)

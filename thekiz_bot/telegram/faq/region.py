@@ -1,0 +1,62 @@
+"""/region: pick the Landkreis or kreisfreie Stadt (remembered for regional contacts)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram.faq import keyboards
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.faq.questions import command_argument
+from thekiz_bot.telegram.sending import send_html
+from thekiz_bot.telegram.services import get_services
+
+
+async def on_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    services = get_services(context)
+    snapshot = services.knowledge.current
+    if not snapshot.kb.regions:
+        await message.reply_text(messages.REGIONS_MISSING)
+        return
+    current_id = services.records.users.region_of(user.id)
+    wanted = command_argument(message.text)
+    if wanted:
+        region = snapshot.matcher.resolve_region(wanted)
+        if region is not None:
+            services.records.users.set_region(user.id, region.id)
+            await message.reply_text(messages.region_saved(region))
+            return
+        text = messages.region_unknown(wanted)
+    else:
+        current = snapshot.kb.region(current_id) if current_id else None
+        text = messages.region_prompt(current)
+    markup = keyboards.regions(snapshot.kb.regions, current_id)
+    await send_html(context.bot, message.chat.id, text, markup)
+
+
+async def on_pick_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    pick = callbacks.parse(query.data)
+    services = get_services(context)
+    if not isinstance(pick, callbacks.PickRegion):
+        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        return
+    user_id = query.from_user.id
+    if pick.region_key is None:
+        services.records.users.clear_region(user_id)
+        await query.answer()
+        await query.edit_message_text(messages.REGION_CLEARED)
+        return
+    region = services.knowledge.current.region(pick.region_key)
+    if region is None:
+        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        return
+    services.records.users.set_region(user_id, region.id)
+    await query.answer()
+    await query.edit_message_text(messages.region_saved(region))

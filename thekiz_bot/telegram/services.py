@@ -1,0 +1,150 @@
+"""What the handlers share: settings, the knowledge base in service, the records, extensions.
+
+One `BotServices` object lives in `application.bot_data` and is fetched with `get_services`.
+Feature modules (events, announcements) extend it while the application is built: they add
+their commands to `commands` (for /hilfe and the command menu), their personal data to
+`privacy_providers` (for /meine_daten and /daten_loeschen) and start/stop hooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from telegram.ext import Application, ContextTypes
+
+from thekiz_bot.config import Settings
+from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
+from thekiz_bot.matching.matcher import Matcher
+from thekiz_bot.storage.records import Records, UserRepository
+from thekiz_bot.storage.database import utc_now
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.callbacks import short_key
+from thekiz_bot.telegram.commands import CommandInfo
+
+SERVICES_KEY = "thekiz_services"
+Hook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
+
+
+@dataclass(frozen=True)
+class KnowledgeSnapshot:
+    """One loaded knowledge base with its matcher; never changed, replaced as a whole."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    loaded_at: datetime
+    entries_by_key: Mapping[str, FaqEntry]
+    regions_by_key: Mapping[str, Region]
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> KnowledgeSnapshot:
+        return cls(
+            kb=kb,
+            matcher=Matcher(kb),
+            loaded_at=utc_now(),
+            entries_by_key={short_key(e.id): e for e in kb.served_entries},
+            regions_by_key={short_key(r.id): r for r in kb.regions},
+        )
+
+    def entry(self, key: str) -> FaqEntry | None:
+        return self.entries_by_key.get(key)
+
+    def region(self, key: str) -> Region | None:
+        return self.regions_by_key.get(key)
+
+
+def load_snapshot(directory: Path) -> KnowledgeSnapshot:
+    """Load, validate and index a knowledge base; raises KnowledgeError when invalid."""
+    return KnowledgeSnapshot.build(load_knowledge(directory))
+
+
+class KnowledgeService:
+    """The knowledge base in service. A reload swaps it only when the new one is valid."""
+
+    def __init__(self, directory: Path, snapshot: KnowledgeSnapshot) -> None:
+        self.directory = directory
+        self._current = snapshot
+        self._reload_lock = asyncio.Lock()
+
+    @classmethod
+    def load(cls, directory: Path) -> KnowledgeService:
+        return cls(directory, load_snapshot(directory))
+
+    @property
+    def current(self) -> KnowledgeSnapshot:
+        return self._current
+
+    async def reload(self) -> KnowledgeSnapshot:
+        """Load the directory again (in a worker thread); KnowledgeError keeps the old one."""
+        async with self._reload_lock:
+            snapshot = await asyncio.to_thread(load_snapshot, self.directory)
+            self._current = snapshot
+            return snapshot
+
+
+class PersonalDataProvider(Protocol):
+    """Something that stores data about a Telegram user (GDPR: say, show and delete it)."""
+
+    # One HTML bullet for /datenschutz: what is stored and why, e.g. "• <b>Ihre Abos</b> …".
+    purpose: str
+
+    def describe(self, user_id: int) -> list[str]:
+        """HTML lines (dynamic parts escaped) saying what is stored; empty when nothing."""
+        ...
+
+    def delete(self, user_id: int) -> int:
+        """Delete everything stored about the user; returns the number of records removed."""
+        ...
+
+
+class RegionPrivacy:
+    """The `users` row: the region a user picked with /region."""
+
+    purpose = messages.REGION_PRIVACY
+
+    def __init__(self, users: UserRepository, knowledge: KnowledgeService) -> None:
+        self._users = users
+        self._knowledge = knowledge
+
+    def describe(self, user_id: int) -> list[str]:
+        profile = self._users.get(user_id)
+        if profile is None:
+            return []
+        if profile.region_id is None:
+            region = "keine Region gewählt"
+        else:
+            found = self._knowledge.current.kb.region(profile.region_id)
+            region = f"{found.kind} {found.name}" if found else profile.region_id
+        since = profile.created_at[:10]
+        return [
+            f"Ihre Telegram-Nutzerkennung <code>{profile.user_id}</code> mit Ihrer Region: "
+            f"{html.escape(region)} (gespeichert seit {html.escape(since)})"
+        ]
+
+    def delete(self, user_id: int) -> int:
+        return int(self._users.delete(user_id))
+
+
+@dataclass
+class BotServices:
+    settings: Settings
+    knowledge: KnowledgeService
+    records: Records
+    commands: list[CommandInfo] = field(default_factory=list)
+    privacy_providers: list[PersonalDataProvider] = field(default_factory=list)
+    startup_hooks: list[Hook] = field(default_factory=list)
+    shutdown_hooks: list[Hook] = field(default_factory=list)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+def get_services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    services = context.application.bot_data[SERVICES_KEY]
+    assert isinstance(services, BotServices)
+    return services

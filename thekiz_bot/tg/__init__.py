@@ -1,1 +1,0 @@
-"""The Telegram layer: thin handlers over the matcher, records and rendering."""
