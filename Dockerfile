@@ -14,14 +14,24 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies and code; the knowledge base is copied last because it changes most often.
-COPY pyproject.toml README.md ./
-COPY thekiz_bot ./thekiz_bot
-RUN pip install --no-cache-dir . \
-    && groupadd --system --gid 10001 thekiz \
+RUN groupadd --system --gid 10001 thekiz \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --shell /usr/sbin/nologin thekiz \
     && mkdir -p /app/data \
     && chown 10001:10001 /app/data
+
+# Dependencies in their own layer, at the versions pinned in constraints.txt: it is rebuilt only when
+# pyproject.toml or constraints.txt change. The runtime list is read from pyproject.toml, the one place
+# that declares it.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install --no-cache-dir -c constraints.txt -r /tmp/requirements.txt setuptools \
+    && rm /tmp/requirements.txt
+
+# The code, then the knowledge base last because it changes most often.
+COPY README.md LICENSE ./
+COPY thekiz_bot ./thekiz_bot
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 COPY bot.py ./
 COPY knowledge ./knowledge
 

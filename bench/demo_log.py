@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import load_knowledge  # noqa: E402
 from thekiz_bot.matching.matcher import Matcher  # noqa: E402
-from thekiz_bot.storage.records import FeedbackLog, QuestionLog  # noqa: E402
 from thekiz_bot.storage.database import Database  # noqa: E402
+from thekiz_bot.storage.records import FeedbackLog, QuestionLog  # noqa: E402
 
 # (question, how often it is asked)
 ASKED = [

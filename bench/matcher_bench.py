@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thekiz_bot.matching.evaluation import load_questions  # noqa: E402
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, load_knowledge  # noqa: E402
+from thekiz_bot.matching.evaluation import load_questions  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
 ENGINES = ("thekiz", "rapidfuzz", "tfidf-word")

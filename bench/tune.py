@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from thekiz_bot.matching.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
+from thekiz_bot.matching.evaluation import OUT_OF_SCOPE, LabelledQuestion, load_questions  # noqa: E402
 from thekiz_bot.matching.matcher import Matcher, Thresholds, Weights  # noqa: E402
 
 

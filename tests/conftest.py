@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
-
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.kb import REAL_KNOWLEDGE
 from tests.helpers.telegram import RunningBot, start_parts
+from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
 from thekiz_bot.authoring import gaps
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import MIGRATIONS, Database
-from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 

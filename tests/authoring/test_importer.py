@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from thekiz_bot.cli.main import main as bot_main
+from tests.helpers.kb import write_mini_kb, write_yaml
 from thekiz_bot.authoring.handbook_text import CleanupLog, parse_document, split_sentences
 from thekiz_bot.authoring.importer import (
     ANSWER_TARGET_CHARS,
@@ -19,8 +19,8 @@ from thekiz_bot.authoring.importer import (
     scan_existing,
     shorten,
 )
+from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import load_knowledge
-from tests.helpers.kb import write_mini_kb, write_yaml
 
 HANDBOOK = Path(__file__).resolve().parents[3] / "shared" / "handbook"
 DOCUMENTS = ("ansprechpersonen.md", "kita-als-ort-fuer-alle.md")

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
 from thekiz_bot.authoring import report
+from thekiz_bot.authoring.yaml_edit import add_alternates, write_edit
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import Database
 from thekiz_bot.text.normalise import Vocabulary
-from thekiz_bot.authoring.yaml_edit import add_alternates, write_edit
-from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

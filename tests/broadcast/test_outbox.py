@@ -11,8 +11,8 @@ import pytest
 
 from tests.helpers.events import ScriptedSender, make_event, services
 from thekiz_bot.broadcast.announcements import AnnouncementError
-from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, SendResult
 from thekiz_bot.broadcast.outbox import BroadcastStats
+from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, SendResult
 
 FAST = DeliveryLimits(rate=2000, per_chat_interval=0.0, max_attempts=3, backoff_initial=0.01,
                       backoff_max=0.02, idle_poll=0.05, progress_interval=0.0)

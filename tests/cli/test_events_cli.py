@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.events import GOOD_YAML
 from tests.helpers.fakes.broadcast_api import BroadcastFakeBotApi
 from tests.helpers.kb import REAL_KNOWLEDGE
-from tests.helpers.events import GOOD_YAML
 from thekiz_bot.cli import events as events_cli
 from thekiz_bot.config import Settings
-from thekiz_bot.storage.database import Database
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.storage.database import Database
 
 FUTURE_YAML = GOOD_YAML.replace("2027", "2099")
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tests.helpers.fakes.updates import TgUser
+from tests.helpers.telegram import ADMIN, ANNA, BEN, TEAM, RunningBot
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.matching.render import FALLBACK_INTRO, SUGGEST_INTRO
 from thekiz_bot.telegram import messages
-
-from tests.helpers.fakes.updates import TgUser
-from tests.helpers.telegram import ADMIN, ANNA, BEN, TEAM, RunningBot
 
 # Candidates for outcomes whose exact wording depends on the matcher's tuning: the tests take
 # the first one the matcher in service classifies that way.

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle
-from telegram import InputTextMessageContent
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from tests.helpers.fakes.botapi import FakeBotApi, RateLimits

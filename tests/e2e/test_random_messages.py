@@ -5,10 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thekiz_bot.telegram.split import utf16_len
-
 from tests.helpers.fakes.telegram_html import parse_html
 from tests.helpers.telegram import ANNA, TEAM, RunningBot
+from thekiz_bot.telegram.split import utf16_len
 
 MARKUP = ["<b>", "</b>", "<i>", "<a href='x'>", "</a>", "&", "&amp;", "&lt;", "<br>", "<",
           ">", '"', "'", "*", "_", "`", "```", "[link](http://x)", "@thekiz_test_bot", "/frage",

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from thekiz_bot.telegram import messages
-from thekiz_bot.telegram.app import BotTuning
-
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.telegram_html import parse_html
 from tests.helpers.telegram import ADMIN, ANNA, BEN, RunningBot, copy_knowledge, start_parts
+from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.app import BotTuning
 
 QUESTION = "Was ist die Prozessbegleitung?"
 

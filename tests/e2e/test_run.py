@@ -15,14 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from thekiz_bot.config import Settings
-from thekiz_bot.telegram.app import run
-from thekiz_bot.telegram.logs import MASK, RedactingFormatter
-
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.updates import message_update
 from tests.helpers.kb import REAL_KNOWLEDGE
 from tests.helpers.telegram import ANNA
+from thekiz_bot.config import Settings
+from thekiz_bot.telegram.app import run
+from thekiz_bot.telegram.logs import MASK, RedactingFormatter
 
 PROJECT = Path(__file__).resolve().parents[2]
 QUESTION = "Was ist die Prozessbegleitung?"

@@ -11,9 +11,9 @@ import pytest
 from tests.helpers.events import GOOD_YAML, REGIONS, TZ, berlin, make_event
 from thekiz_bot.events import dates as german_dates
 from thekiz_bot.events.importer import EventImportError, load_events_file, parse_events_yaml
+from thekiz_bot.events.model import EventInputError, resolve_kind, validate
 from thekiz_bot.events.shortcut import parse_shortcut
 from thekiz_bot.events.store import EventStore
-from thekiz_bot.events.model import EventInputError, resolve_kind, validate
 from thekiz_bot.storage.database import Database
 
 NOW = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)

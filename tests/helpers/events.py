@@ -9,13 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.broadcast.announcements import Announcements
-from thekiz_bot.broadcast.worker import SendResult
-from thekiz_bot.events.store import EventStore
-from thekiz_bot.events.model import Event, RegionNames
-from thekiz_bot.knowledge.loader import Region
 from thekiz_bot.broadcast.outbox import Job, Outbox
-from thekiz_bot.storage.database import Database
+from thekiz_bot.broadcast.worker import SendResult
+from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.loader import Region
+from thekiz_bot.storage.database import Database
 
 TZ = ZoneInfo("Europe/Berlin")
 REGIONS = RegionNames((
@@ -89,10 +89,7 @@ class ScriptedSender:
         if self.gate is not None:
             await self.gate.wait()
         planned = self.script.get(job.chat_id)
-        if planned:
-            result = planned.pop(0)
-        else:
-            result = SendResult("delivered", message_id=len(self.calls))
+        result = planned.pop(0) if planned else SendResult("delivered", message_id=len(self.calls))
         if result.outcome == "delivered":
             self.delivered.append(job.chat_id)
         return result

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from thekiz_bot.config import Settings
-from thekiz_bot.storage.records import Records
-from thekiz_bot.storage.database import Database
-from thekiz_bot.telegram.app import FEATURE_REGISTRARS, BotTuning, Registrar, build_application
-from thekiz_bot.telegram.services import KnowledgeService, KnowledgeSnapshot
-
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.harness import BotHarness
 from tests.helpers.fakes.updates import TgChat, TgUser
 from tests.helpers.kb import REAL_KNOWLEDGE
+from thekiz_bot.config import Settings
+from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.records import Records
+from thekiz_bot.telegram.app import FEATURE_REGISTRARS, BotTuning, Registrar, build_application
+from thekiz_bot.telegram.services import KnowledgeService, KnowledgeSnapshot
 
 ANNA = TgUser(1001, "Anna", "Koordinatorin")
 BEN = TgUser(1002, "Ben", None, username="ben_thekiz")

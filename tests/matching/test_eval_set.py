@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.kb import REAL_KNOWLEDGE
-from thekiz_bot.matching.evaluation import LabelledQuestion, evaluate, load_questions
 from thekiz_bot.knowledge.loader import load_knowledge
+from thekiz_bot.matching.evaluation import LabelledQuestion, evaluate, load_questions
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.text.normalise import Vocabulary
 

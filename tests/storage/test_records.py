@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from thekiz_bot.storage.records import Records
 from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.records import Records
 
 
 def test_question_log_holds_no_user_id(db_path: Path) -> None:

@@ -7,9 +7,8 @@ import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thekiz_bot.telegram.split import split_html, visible_length
-
 from tests.helpers.fakes.telegram_html import parse_html
+from thekiz_bot.telegram.split import split_html, visible_length
 
 
 def squashed(text: str) -> str:

@@ -24,7 +24,6 @@ from typing import Any
 
 import yaml
 
-from thekiz_bot.config import Settings
 from thekiz_bot.authoring.handbook_text import (
     BOLD,
     CleanupLog,
@@ -39,8 +38,9 @@ from thekiz_bot.authoring.handbook_text import (
     repeated_blocks,
     split_sentences,
 )
-from thekiz_bot.knowledge.loader import CONTACTS_FILE, FAQ_DIR
 from thekiz_bot.authoring.yaml_edit import yaml_scalar
+from thekiz_bot.config import Settings
+from thekiz_bot.knowledge.loader import CONTACTS_FILE, FAQ_DIR
 
 # Answers are read on a phone between two appointments: a few sentences, not a page.
 ANSWER_TARGET_CHARS = 450

@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz, process
 
+from thekiz_bot.authoring.yaml_edit import FileEdit, add_alternates, write_edit
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, KnowledgeError, load_knowledge
 from thekiz_bot.matching.matcher import Thresholds
 from thekiz_bot.storage.database import Database, to_iso
 from thekiz_bot.text.normalise import Vocabulary, clean_input, normalise
-from thekiz_bot.authoring.yaml_edit import FileEdit, add_alternates, write_edit
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

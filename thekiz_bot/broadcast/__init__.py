@@ -1,1 +1,5 @@
-"""Broadcasts: the outbox written before the first send, the worker that empties it within Telegram's limits, announcements."""
+"""Broadcasts.
+
+The outbox written before the first send, the worker that empties it within Telegram's limits, and
+announcements.
+"""

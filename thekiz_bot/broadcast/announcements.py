@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from thekiz_bot.events import render as event_render
-from thekiz_bot.events.store import EventChange, EventStore
-from thekiz_bot.events.model import Event, RegionNames
 from thekiz_bot.broadcast.outbox import Outbox
+from thekiz_bot.events import render as event_render
+from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.store import EventChange, EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
 
 # Telegram allows 4,096 characters; leave room for the heading and the footer.

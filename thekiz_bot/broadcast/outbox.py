@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from thekiz_bot.storage.database import Database, to_iso
 from thekiz_bot.events.subscriptions import REASON_BLOCKED, Subscriptions
+from thekiz_bot.storage.database import Database, to_iso
 
 PURPOSES = ("announcement", "event", "reminder", "update", "cancellation")
 FINAL_STATES = ("delivered", "blocked", "failed", "skipped")

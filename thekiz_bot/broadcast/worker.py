@@ -61,7 +61,7 @@ class DeliveryLimits:
     lease_ttl: float = 15.0
 
     def backoff(self, attempt: int) -> float:
-        return min(self.backoff_max, self.backoff_initial * (2 ** max(0, attempt - 1)))
+        return min(self.backoff_max, self.backoff_initial * (2.0 ** max(0, attempt - 1)))
 
 
 class Pacer:

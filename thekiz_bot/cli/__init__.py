@@ -1,1 +1,4 @@
-"""The command line: one argparse tree for run, ask, chat, check, eval, events, announce, import and report."""
+"""The command line.
+
+One argparse tree for run, ask, chat, check, eval, events, announce, import and report.
+"""

@@ -23,16 +23,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.broadcast.announcements import AnnouncementError, Announcements, Preview
+from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
 from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, Lease
 from thekiz_bot.config import Settings
 from thekiz_bot.events.importer import EventImportError, load_events_file
+from thekiz_bot.events.model import RegionNames
 from thekiz_bot.events.render import event_card_text
 from thekiz_bot.events.store import EventStore
-from thekiz_bot.events.model import RegionNames
-from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
-from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
-from thekiz_bot.storage.database import Database
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
+from thekiz_bot.storage.database import Database
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 

@@ -1,1 +1,4 @@
-"""Network events: model, field parsing, German dates, store, YAML import, rendering, .ics, subscriptions, reminders."""
+"""Network events.
+
+Model, field parsing, German dates, store, YAML import, rendering, .ics, subscriptions, reminders.
+"""

@@ -9,6 +9,7 @@ time had passed before the event was created or moved is skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from thekiz_bot.events import render as event_render
-from thekiz_bot.events.store import EventStore
-from thekiz_bot.events.model import RegionNames
 from thekiz_bot.broadcast.outbox import Outbox
-from thekiz_bot.storage.database import to_iso
+from thekiz_bot.events import render as event_render
+from thekiz_bot.events.model import RegionNames
+from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.storage.database import to_iso
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,5 @@ async def run_reminder_loop(
                 on_queued(queued)
         except Exception:
             log.exception("Checking for due reminders failed; trying again later.")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass

@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.store import EventChange
 from thekiz_bot.events.model import FIELD_LABELS, Event, RegionNames
+from thekiz_bot.events.store import EventChange
 
 UNSUBSCRIBE_FOOTER = "<i>Keine Ankündigungen mehr? /abbestellen</i>"
 ANNOUNCEMENT_HEADING = "📣 <b>Ankündigung der Landeskoordinations- und Fachstelle ThEKiZ</b>"

@@ -1,1 +1,4 @@
-"""Matching a question to an answer: index, scoring, decision, small talk, contacts, rendering and evaluation."""
+"""Matching a question to an answer.
+
+Index, scoring, decision, small talk, contacts, rendering and evaluation.
+"""

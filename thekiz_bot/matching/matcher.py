@@ -21,9 +21,9 @@ from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-from thekiz_bot.matching import contacts as contact_rules
 from thekiz_bot.knowledge.loader import Contact, FaqEntry, KnowledgeBase, Region
 from thekiz_bot.knowledge.regions import RegionFinder
+from thekiz_bot.matching import contacts as contact_rules
 from thekiz_bot.matching.smalltalk import SmalltalkMatcher
 from thekiz_bot.text.normalise import Vocabulary, clean_input, normalise
 

@@ -1,1 +1,4 @@
-"""The thin Telegram layer: handlers registered in app.py, one message catalogue, one callback codec, guards."""
+"""The thin Telegram layer.
+
+Handlers registered in app.py, one message catalogue, one callback codec, guards.
+"""

@@ -29,21 +29,12 @@ from telegram.ext import (
 
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import KnowledgeError
-from thekiz_bot.storage.records import Records
 from thekiz_bot.storage.database import Database
-from thekiz_bot.telegram.faq import admin
-from thekiz_bot.telegram import callbacks
-from thekiz_bot.telegram import commands
-from thekiz_bot.telegram.faq import contacts as contacts_cmd
-from thekiz_bot.telegram import errors
-from thekiz_bot.telegram.faq import feedback
-from thekiz_bot.telegram.faq import inline
-from thekiz_bot.telegram import messages
-from thekiz_bot.telegram.faq import privacy
-from thekiz_bot.telegram.faq import questions
-from thekiz_bot.telegram.faq import region
-from thekiz_bot.telegram.faq import welcome
+from thekiz_bot.storage.records import Records
+from thekiz_bot.telegram import callbacks, commands, errors, messages
 from thekiz_bot.telegram.events.setup import register as register_events
+from thekiz_bot.telegram.faq import admin, feedback, inline, privacy, questions, region, welcome
+from thekiz_bot.telegram.faq import contacts as contacts_cmd
 from thekiz_bot.telegram.logs import configure_logging
 from thekiz_bot.telegram.ratelimit import RetryingRateLimiter
 from thekiz_bot.telegram.services import SERVICES_KEY, BotServices, KnowledgeService, RegionPrivacy

@@ -21,8 +21,8 @@ from telegram.ext import Application, ContextTypes
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
-from thekiz_bot.storage.records import Records, UserRepository
 from thekiz_bot.storage.database import utc_now
+from thekiz_bot.storage.records import Records, UserRepository
 from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.commands import CommandInfo

@@ -1,1 +1,4 @@
-"""Normalising German text: the one place where spelling variants, umlauts, gender forms and compounds collapse."""
+"""Normalising German text.
+
+The one place where spelling variants, umlauts, gender forms and compounds collapse.
+"""

@@ -21,6 +21,7 @@ without locks. Use it as `async with FakeBotApi() as api: ...`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -557,12 +558,10 @@ async def get_updates(api: FakeBotApi, params: dict[str, Any]) -> Any:
         api._updates.popleft()
     if not api._updates and timeout > 0 and not api._closing:
         async with api._new_update:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     api._new_update.wait_for(lambda: bool(api._updates) or api._closing), timeout
                 )
-            except TimeoutError:
-                pass
     return [u for u in list(api._updates)[:limit] if int(u["update_id"]) >= offset]
 
 

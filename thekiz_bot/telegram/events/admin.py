@@ -17,8 +17,6 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes, ConversationHandler
 
 from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.render import event_card_html
-from thekiz_bot.events.shortcut import parse_shortcut
 from thekiz_bot.events.model import (
     EVENT_KINDS,
     FIELD_LABELS,
@@ -29,6 +27,8 @@ from thekiz_bot.events.model import (
     split_place,
     validate,
 )
+from thekiz_bot.events.render import event_card_html
+from thekiz_bot.events.shortcut import parse_shortcut
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature

@@ -25,8 +25,8 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from thekiz_bot.broadcast.worker import SendResult
 from thekiz_bot.broadcast.outbox import BroadcastStats, Job, Outbox
+from thekiz_bot.broadcast.worker import SendResult
 from thekiz_bot.telegram.events import texts as event_texts
 
 log = logging.getLogger(__name__)

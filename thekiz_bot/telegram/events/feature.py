@@ -19,13 +19,13 @@ from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
 from thekiz_bot.broadcast.announcements import Announcements
-from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits
-from thekiz_bot.events.store import EventStore
-from thekiz_bot.events.model import RegionNames
 from thekiz_bot.broadcast.outbox import Outbox
+from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits
+from thekiz_bot.events.model import RegionNames
 from thekiz_bot.events.reminders import Clock, QueuedReminder, Reminders, run_reminder_loop, system_clock
-from thekiz_bot.storage.database import utc_now
+from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.storage.database import utc_now
 from thekiz_bot.telegram.events.delivery import AdminReporter, TelegramSender, broadcast_bot
 from thekiz_bot.telegram.services import BotServices
 

@@ -10,8 +10,8 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from thekiz_bot.events.ics import event_ics, ics_filename
-from thekiz_bot.events.render import event_card_html
 from thekiz_bot.events.model import Event
+from thekiz_bot.events.render import event_card_html
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature

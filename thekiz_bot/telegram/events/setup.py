@@ -16,12 +16,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from thekiz_bot.telegram.events import announce as announce_handlers
+from thekiz_bot.telegram.commands import CommandInfo
 from thekiz_bot.telegram.events import admin as event_admin
+from thekiz_bot.telegram.events import announce as announce_handlers
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import listing as events_handlers
 from thekiz_bot.telegram.events import subscriptions as subscription_handlers
-from thekiz_bot.telegram.commands import CommandInfo
 from thekiz_bot.telegram.events.feature import EVENTS_KEY, EventFeature
 from thekiz_bot.telegram.services import BotServices
 

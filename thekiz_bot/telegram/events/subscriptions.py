@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from thekiz_bot.knowledge.loader import Region
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.loader import Region
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature

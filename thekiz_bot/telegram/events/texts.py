@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from thekiz_bot.events.shortcut import SHORTCUT_EXAMPLE
-from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, EventInputError, FieldProblem
 from thekiz_bot.broadcast.outbox import BroadcastStats
+from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, EventInputError, FieldProblem
+from thekiz_bot.events.shortcut import SHORTCUT_EXAMPLE
 
 CALENDAR_BUTTON = "📅 In meinen Kalender"
 CALENDAR_CAPTION = "Öffnen Sie die Datei, um den Termin in Ihren Kalender zu übernehmen."

@@ -1,1 +1,4 @@
-"""Telegram handlers for questions and answers: asking, feedback, inline mode, contacts, region, privacy, admin."""
+"""Telegram handlers for questions and answers.
+
+Asking, feedback, inline mode, contacts, region, privacy, admin.
+"""

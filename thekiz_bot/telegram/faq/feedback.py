@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from thekiz_bot.matching import render
 from thekiz_bot.knowledge.loader import FaqEntry
-from thekiz_bot.telegram import callbacks
+from thekiz_bot.matching import render
+from thekiz_bot.telegram import callbacks, messages
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.sending import remove_buttons, send_html
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
 

@@ -12,9 +12,9 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
+from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
-from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching.matcher import MatchResult
 from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import short_key

@@ -10,9 +10,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram import callbacks, messages
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.services import BotServices, get_services
 
 

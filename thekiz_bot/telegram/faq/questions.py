@@ -11,9 +11,8 @@ from telegram.ext import ContextTypes
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
 from thekiz_bot.matching.matcher import MatchResult
-from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram import callbacks, messages
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.sending import replace_with_html, send_html, show_typing
 from thekiz_bot.telegram.services import BotServices, get_services
 

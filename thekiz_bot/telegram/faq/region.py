@@ -5,9 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from thekiz_bot.telegram import callbacks
+from thekiz_bot.telegram import callbacks, messages
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.faq.questions import command_argument
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import get_services

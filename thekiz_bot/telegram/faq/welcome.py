@@ -6,9 +6,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from thekiz_bot.knowledge.loader import FaqEntry
-from thekiz_bot.telegram import commands
+from thekiz_bot.telegram import commands, messages
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
 
