@@ -1,6 +1,7 @@
 """The matcher as a coordinator experiences it: right answer, honest no, fitting contacts."""
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.kb import write_mini_kb, write_yaml
 from thekiz_bot.knowledge.loader import load_knowledge
-from thekiz_bot.matching.matcher import STATUSES, Matcher, MatchResult
+from thekiz_bot.matching.matcher import STATUSES, Matcher, MatchResult, MatchStatus
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,28 @@ def test_explicit_region_applies_to_regional_answers(matcher: Matcher) -> None:
     result = matcher.match("sozialplanung im landkreis", region="weimarer land")
     assert result.region is not None and result.region.id == "weimarer-land"
     assert result.region_note is not None
+
+
+def test_region_named_in_the_question_wins_over_the_saved_one(matcher: Matcher) -> None:
+    named = matcher.match("Wer ist Sozialplaner in Jena?", saved_region="weimarer-land")
+    assert named.region is not None and named.region.id == "jena"
+    unnamed = matcher.match("Wer ist Sozialplaner im Kreis?", saved_region="weimarer-land")
+    assert unnamed.region is not None and unnamed.region.id == "weimarer-land"
+    contacts = matcher.contacts_for_query("Sozialplanung Jena", saved_region="weimarer-land")
+    assert contacts == matcher.contacts_for_query("Sozialplanung Jena")
+
+
+def test_statuses_are_one_enum_that_compares_like_the_stored_text(matcher: Matcher) -> None:
+    result = matcher.match("Was macht eigentlich eine Prozessbegleitung?")
+    assert result.status is MatchStatus.ANSWER and result.status == "answer"
+    assert set(STATUSES) == {s.value for s in MatchStatus}
+    assert result.to_json()["status"] == "answer"
+
+
+def test_a_pickled_matcher_answers_like_the_original(matcher: Matcher) -> None:
+    copy = pickle.loads(pickle.dumps(matcher))
+    for question in ("prozesbegleitug", "Wer ist Sozialplaner in Jena?", "Wetter morgen?"):
+        assert copy.match(question) == matcher.match(question)
 
 
 def test_contacts_for_query_by_name_topic_and_default(matcher: Matcher) -> None:

@@ -3,10 +3,17 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from thekiz_bot.text.normalise import MAX_QUERY_CHARS, Vocabulary, clean_input, normalise, stem
+from thekiz_bot.text.normalise import (
+    MAX_QUERY_CHARS,
+    Vocabulary,
+    clean_input,
+    normalise,
+    slug,
+    stem,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,12 +63,24 @@ def test_stopword_only_text_keeps_its_words() -> None:
     assert vocab.analyse("wie das") == "wie das"
 
 
+def test_vowel_with_repeated_e_folds_like_its_umlaut() -> None:
+    assert normalise("Äe") == normalise("Aee") == normalise("aeee") == "a"
+
+
+def test_slug_spells_umlauts_out_for_readable_names() -> None:
+    assert slug("Fachstelle für Kinder*innen: Größe") == "fachstelle-fuer-kinderinnen-groesse"
+    assert slug("Ärger " * 20, limit=12) == "aerger-aerge"
+    assert slug("🙂") == ""
+
+
 def test_huge_input_is_cut() -> None:
     assert len(clean_input("a" * 100_000)) == MAX_QUERY_CHARS
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
+@example("AEE")  # once folded to "ae", which a second pass folded again
+@example("Kaffeeautomat Zooeingang")
 def test_normalise_is_idempotent_and_plain(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once

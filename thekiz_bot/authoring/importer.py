@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +39,7 @@ from thekiz_bot.authoring.handbook_text import (
 from thekiz_bot.authoring.yaml_edit import yaml_scalar
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import CONTACTS_FILE, FAQ_DIR
+from thekiz_bot.text.normalise import slug as text_slug
 
 # Answers are read on a phone between two appointments: a few sentences, not a page.
 ANSWER_TARGET_CHARS = 450
@@ -166,12 +165,7 @@ def bold_phrases(paragraphs: Sequence[str], limit: int = 60) -> list[str]:
 
 
 def slug(text: str) -> str:
-    text = text.casefold().replace("ß", "ss")
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"\*innen|\*in\b", "innen", text)
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:MAX_SLUG].rstrip("-") or "eintrag"
+    return text_slug(text, MAX_SLUG) or "eintrag"
 
 
 class IdPool:

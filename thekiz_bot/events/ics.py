@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.text.normalise import slug
 
 PRODID = "-//ThEKiZ//thekiz-bot//DE"
 UID_DOMAIN = "thekiz-bot"
@@ -125,8 +126,4 @@ def event_ics(event: Event, regions: RegionNames, tz: ZoneInfo, stamp: datetime)
 
 def ics_filename(event: Event) -> str:
     """A safe, recognisable file name: 'termin-12-arbeitskreis-thekiz.ics'."""
-    slug = event.title.casefold()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        slug = slug.replace(umlaut, spelled)
-    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:40].strip("-")
-    return f"termin-{event.id}-{slug or 'veranstaltung'}.ics"
+    return f"termin-{event.id}-{slug(event.title, 40) or 'veranstaltung'}.ics"

@@ -1,4 +1,4 @@
-"""Load and validate the YAML knowledge base (FAQ entries, contacts, regions, vocabulary).
+"""Load the YAML knowledge base (FAQ entries, contacts, regions, vocabulary) into the model.
 
 The files are edited by non-programmers, so every problem is reported with the file, the entry
 id and the field, and all problems are collected before failing instead of stopping at the first.
@@ -6,12 +6,39 @@ id and the field, and all problems are collected before failing instead of stopp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import yaml
+from thekiz_bot.knowledge.model import (
+    ENTRY_STATUSES,
+    REGION_KINDS,
+    Contact,
+    FaqEntry,
+    KnowledgeBase,
+    OutOfScopeTopic,
+    Region,
+    SmalltalkIntent,
+)
+from thekiz_bot.knowledge.validation import (
+    CONTACT_FIELDS,
+    CONTACT_REQUIRED,
+    ENTRY_FIELDS,
+    ENTRY_REQUIRED,
+    OUT_OF_SCOPE_FIELDS,
+    OUT_OF_SCOPE_REQUIRED,
+    REGION_FIELDS,
+    REGION_REQUIRED,
+    SMALLTALK_FIELDS,
+    SMALLTALK_REQUIRED,
+    Collector,
+    Issue,
+    KnowledgeError,
+)
+
+__all__ = [
+    "Contact", "FaqEntry", "Issue", "KnowledgeBase", "KnowledgeError", "OutOfScopeTopic",
+    "Region", "SmalltalkIntent", "load_knowledge",
+]
 
 FAQ_DIR = "faq"
 CONTACTS_FILE = "contacts.yaml"
@@ -20,310 +47,6 @@ SYNONYMS_FILE = "synonyms.yaml"
 STOPWORDS_FILE = "stopwords.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
-
-ENTRY_STATUSES = ("curated", "draft")
-REGION_KINDS = ("Landkreis", "kreisfreie Stadt")
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    name: str
-    role: str | None = None
-    organisation: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    url: str | None = None
-    # Where to look when an address is not known: shown instead of an invented one.
-    note: str | None = None
-    keywords: tuple[str, ...] = ()
-    # Region ids this contact is responsible for; empty means all of Thuringia.
-    regions: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, str | None]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "role": self.role,
-            "organisation": self.organisation,
-            "phone": self.phone,
-            "email": self.email,
-            "url": self.url,
-        }
-
-
-@dataclass(frozen=True)
-class FaqEntry:
-    id: str
-    question: str
-    answer: str
-    alternates: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    contacts: tuple[str, ...] = ()
-    source: str | None = None
-    tags: tuple[str, ...] = ()
-    status: str = "curated"
-    file: str = ""
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
-
-@dataclass(frozen=True)
-class Region:
-    id: str
-    name: str
-    kind: str
-    aliases: tuple[str, ...] = ()
-    contacts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SmalltalkIntent:
-    intent: str
-    patterns: tuple[str, ...]
-    reply: str
-
-
-@dataclass(frozen=True)
-class OutOfScopeTopic:
-    """Questions the handbook does not answer although they sound close to it (negative examples):
-    a question nearer to these than to any entry is declined instead of half-answered."""
-
-    id: str
-    questions: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class KnowledgeBase:
-    entries: tuple[FaqEntry, ...]
-    contacts: Mapping[str, Contact] = field(default_factory=dict)
-    regions: tuple[Region, ...] = ()
-    synonyms: tuple[tuple[str, ...], ...] = ()
-    stopwords: frozenset[str] = frozenset()
-    smalltalk: tuple[SmalltalkIntent, ...] = ()
-    out_of_scope: tuple[OutOfScopeTopic, ...] = ()
-    default_contact_id: str | None = None
-    # Shown for a region without its own contact: where the list of social planners is.
-    regional_contact_id: str | None = None
-    directory: Path | None = None
-
-    @property
-    def served_entries(self) -> tuple[FaqEntry, ...]:
-        """Entries the matcher may answer with: drafts wait for a human review."""
-        return tuple(e for e in self.entries if not e.is_draft)
-
-    def entry(self, entry_id: str) -> FaqEntry | None:
-        for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
-        return None
-
-    @property
-    def default_contact(self) -> Contact | None:
-        if self.default_contact_id is None:
-            return None
-        return self.contacts.get(self.default_contact_id)
-
-    @property
-    def regional_contact(self) -> Contact | None:
-        if self.regional_contact_id is None:
-            return None
-        return self.contacts.get(self.regional_contact_id)
-
-    def region(self, region_id: str) -> Region | None:
-        for region in self.regions:
-            if region.id == region_id:
-                return region
-        return None
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One validation problem, located as precisely as the data allows."""
-
-    file: str
-    message: str
-    entry_id: str | None = None
-    field: str | None = None
-    line: int | None = None
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-        parts = [where]
-        if self.entry_id:
-            parts.append(f"Eintrag '{self.entry_id}'")
-        if self.field:
-            parts.append(f"Feld '{self.field}'")
-        label = "Fehler" if self.severity == "error" else "Warnung"
-        return f"{label}: {', '.join(parts)}: {self.message}"
-
-
-class KnowledgeError(Exception):
-    """The knowledge base cannot be loaded; `issues` lists every problem found."""
-
-    def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
-
-
-# --- schema -------------------------------------------------------------------------------
-
-ENTRY_FIELDS = {
-    "id": str, "question": str, "answer": str, "alternates": list, "keywords": list,
-    "contacts": list, "source": str, "tags": list, "status": str,
-}
-ENTRY_REQUIRED = ("id", "question", "answer")
-CONTACT_FIELDS = {
-    "id": str, "name": str, "role": str, "organisation": str, "phone": str, "email": str,
-    "url": str, "note": str, "keywords": list, "regions": list,
-}
-CONTACT_REQUIRED = ("id", "name")
-REGION_FIELDS = {"id": str, "name": str, "kind": str, "aliases": list, "contacts": list}
-REGION_REQUIRED = ("id", "name", "kind")
-SMALLTALK_FIELDS = {"intent": str, "patterns": list, "reply": str}
-SMALLTALK_REQUIRED = ("intent", "patterns", "reply")
-OUT_OF_SCOPE_FIELDS = {"id": str, "questions": list}
-OUT_OF_SCOPE_REQUIRED = ("id", "questions")
-
-
-class _Collector:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.issues: list[Issue] = []
-
-    def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root))
-        except ValueError:
-            return str(path)
-
-    def error(self, path: Path, message: str, **where: Any) -> None:
-        self.issues.append(Issue(self.rel(path), message, **where))
-
-    def read_yaml(self, path: Path) -> Any:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            self.error(path, "Datei ist nicht UTF-8-kodiert")
-            return None
-        except OSError as exc:
-            self.error(path, f"Datei kann nicht gelesen werden ({exc.strerror})")
-            return None
-        try:
-            return yaml.safe_load(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else None
-            problem = exc.problem or exc.context or "ungültiges YAML"
-            self.error(path, f"YAML-Syntaxfehler: {problem}", line=line)
-        except yaml.YAMLError as exc:
-            self.error(path, f"YAML-Syntaxfehler: {exc}")
-        return None
-
-    def records(self, path: Path, data: Any, key: str) -> list[Any]:
-        """The list under `key` (a bare list is accepted too)."""
-        if data is None:
-            return []
-        if isinstance(data, list):
-            return data
-        if isinstance(data, Mapping) and key in data:
-            value = data[key]
-            if value is None:
-                return []
-            if isinstance(value, list):
-                return value
-            self.error(path, f"'{key}' muss eine Liste sein")
-            return []
-        self.error(path, f"Erwartet wird eine Liste unter dem Schlüssel '{key}'")
-        return []
-
-    def check_record(
-        self,
-        path: Path,
-        raw: Any,
-        index: int,
-        fields: Mapping[str, type],
-        required: Iterable[str],
-    ) -> dict[str, Any] | None:
-        """Type-check one mapping; returns cleaned values or None when unusable."""
-        if not isinstance(raw, Mapping):
-            self.error(path, f"Eintrag Nr. {index + 1} ist kein Schlüssel-Wert-Block")
-            return None
-        rid = raw.get("id")
-        label = str(rid) if isinstance(rid, (str, int)) else f"Nr. {index + 1}"
-        clean: dict[str, Any] = {}
-        ok = True
-        for key, value in raw.items():
-            if key not in fields:
-                known = ", ".join(fields)
-                self.error(path, f"unbekannter Schlüssel (erlaubt: {known})", entry_id=label,
-                           field=str(key))
-                ok = False
-                continue
-            expected = fields[key]
-            if value is None:
-                continue
-            if expected is str:
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    value = str(value)
-                if not isinstance(value, str):
-                    self.error(path, "muss ein Text sein", entry_id=label, field=key)
-                    ok = False
-                    continue
-                value = value.strip()
-                if not value:
-                    continue
-            else:
-                if isinstance(value, str):
-                    value = [value]
-                if not isinstance(value, list):
-                    self.error(path, "muss eine Liste sein", entry_id=label, field=key)
-                    ok = False
-                    continue
-                items = []
-                for item in value:
-                    if isinstance(item, (int, float)) and not isinstance(item, bool):
-                        item = str(item)
-                    if not isinstance(item, str) or not item.strip():
-                        self.error(path, "enthält einen leeren oder ungültigen Listeneintrag",
-                                   entry_id=label, field=key)
-                        ok = False
-                        continue
-                    items.append(item.strip())
-                value = tuple(items)
-            clean[key] = value
-        for key in required:
-            if not clean.get(key):
-                self.error(path, "fehlt oder ist leer", entry_id=label, field=key)
-                ok = False
-        return clean if ok else None
-
-
-    def unique_records(
-        self,
-        path: Path,
-        data: Any,
-        key: str,
-        fields: Mapping[str, type],
-        required: Iterable[str],
-        duplicate: str,
-    ) -> Iterator[dict[str, Any]]:
-        """The valid records under `key`; a repeated id is reported with `duplicate` and skipped."""
-        seen: set[str] = set()
-        for i, raw in enumerate(self.records(path, data, key)):
-            rec = self.check_record(path, raw, i, fields, required)
-            if rec is None:
-                continue
-            if rec["id"] in seen:
-                self.error(path, duplicate, entry_id=rec["id"], field="id")
-                continue
-            seen.add(rec["id"])
-            yield rec
 
 
 def _faq_files(root: Path) -> list[Path]:
@@ -341,7 +64,7 @@ def _faq_files(root: Path) -> list[Path]:
 def load_knowledge(directory: str | Path) -> KnowledgeBase:
     """Load and validate a knowledge base directory; raises KnowledgeError listing all problems."""
     root = Path(directory)
-    col = _Collector(root)
+    col = Collector(root)
     if not root.is_dir():
         raise KnowledgeError([Issue(str(root), "Verzeichnis der Wissensbasis nicht gefunden")])
 

@@ -23,8 +23,14 @@ _HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6});")
 # and the singular forms *in / :in. The star may be markdown-escaped in converted PDFs.
 _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:\\?\*|:|_|·|/-?|\()(in(?:nen)?)\)?(?![a-zäöüß])", re.I)
 _BINNEN_I = re.compile(r"(?<=[a-zäöüß])I(?:nnen|n)(?![a-zäöüß])")
+# The one umlaut policy. For matching, "ä", "ae" and "a" are one letter: people type all three
+# ("Bürgermeister", "Buergermeister", "Burgermeister"). For names (ids, file names), umlauts are
+# spelled out ("ä" → "ae") so that the name stays readable.
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "à": "a", "á": "a", "é": "e", "è": "e"})
-_DIGRAPHS = re.compile(r"ae|oe|ue")
+# A vowel with all the e's after it: "aee" must fold like "ae" would after a second pass, or
+# normalise would not be idempotent ("AEE" → "ae" → "a").
+_DIGRAPHS = re.compile(r"([aou])e+")
+_SPELLED_OUT = {"ä": "ae", "ö": "oe", "ü": "ue"}  # casefold already turns ß into ss
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _HYPHENATED = re.compile(r"\b([0-9a-z]+(?:-[0-9a-z]+)+)\b")
 
@@ -52,7 +58,17 @@ def clean_input(text: str, limit: int = MAX_QUERY_CHARS) -> str:
 def fold(text: str) -> str:
     """Case-fold and collapse umlauts, ß and their ASCII spellings to one form."""
     text = text.casefold().translate(_UMLAUTS)  # casefold turns ß into ss
-    return _DIGRAPHS.sub(lambda m: m.group(0)[0], text)
+    return _DIGRAPHS.sub(r"\1", text)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A readable ASCII name for ids and file names: "Fachstelle für Kitas" → "fachstelle-fuer-kitas"."""
+    text = text.casefold()
+    for umlaut, spelled in _SPELLED_OUT.items():
+        text = text.replace(umlaut, spelled)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"\*innen|\*in\b", "innen", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].strip("-")
 
 
 def normalise(text: str) -> str:

@@ -21,9 +21,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     matcher = services.knowledge.current.matcher
     topic = command_argument(message.text)
     stored = services.records.users.region_of(user.id) if user else None
+    contacts = matcher.contacts_for_query(topic, saved_region=stored)
     named_region = matcher.find_region(topic) if topic else None
-    # A region in the words wins over the saved one ("/kontakt Jena" while Gotha is saved).
-    contacts = matcher.contacts_for_query(topic, region=None if named_region else stored)
     blocks = [messages.contacts_heading(topic)]
     blocks += [render.contact_html(c) for c in contacts] or [messages.NO_CONTACTS]
     if not topic:

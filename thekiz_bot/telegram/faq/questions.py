@@ -81,10 +81,8 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
 
 def _match(services: BotServices, text: str, user_id: int | None) -> MatchResult:
     matcher = services.knowledge.current.matcher
-    # A region named in the question wins over the one the user saved with /region.
     stored = services.records.users.region_of(user_id) if user_id is not None else None
-    region = None if matcher.find_region(text) else stored
-    return matcher.match(text, region=region)
+    return matcher.match(text, saved_region=stored)
 
 
 def _user_id(update: Update) -> int | None:

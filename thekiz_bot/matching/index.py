@@ -1,0 +1,176 @@
+"""The search index of a knowledge base: every indexed text of every served entry and out-of-scope
+topic as hashed word and character TF-IDF vectors, plus the word statistics the scorer needs.
+
+Built once per knowledge base; immutable and picklable afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
+from thekiz_bot.text.normalise import Vocabulary, normalise
+
+BACKGROUND_FILE = "background_de.txt"
+
+
+@dataclass
+class Index:
+    # Served entries come first, then one pseudo-entry per out-of-scope topic: both are
+    # scored alike, so "nearer to a topic than to any entry" is a like-for-like comparison.
+    n_entries: int
+    texts: list[str]                 # analysed text per indexed variant
+    word: HashingVectorizer
+    word_idf: TfidfTransformer
+    # Feature x variant (transposed), so a query multiplies only the rows of its own features.
+    word_matrix: sparse.csr_matrix
+    char: HashingVectorizer
+    char_idf: TfidfTransformer
+    char_matrix: sparse.csr_matrix
+    answer_matrix: sparse.csr_matrix
+    known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
+    starts: np.ndarray               # first variant position of each entry and topic
+    entry_tokens: list[frozenset[str]]  # every word of an entry: variants, keywords, answer
+    token_idf: dict[str, float]      # inverse entry frequency of each known word
+    # Words of the entries only: the share of a question's words in here is its coverage.
+    entry_vocabulary: frozenset[str] = frozenset()
+    # Words of entries and topics: typos are corrected towards these.
+    vocabulary_set: frozenset[str] = frozenset()
+    vocabulary_by_initial: dict[str, list[str]] = field(default_factory=dict)
+
+    def variants(self, pos: int) -> list[str]:
+        """The indexed texts of one entry or topic (stored as one contiguous slice)."""
+        end = self.starts[pos + 1] if pos + 1 < len(self.starts) else len(self.texts)
+        return self.texts[self.starts[pos]:end]
+
+
+def load_background() -> list[str]:
+    """Everyday German questions shipped with the package (one per line)."""
+    try:
+        text = resources.files("thekiz_bot.matching").joinpath(BACKGROUND_FILE).read_text(
+            encoding="utf-8"
+        )
+    except FileNotFoundError:
+        return []
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    return sparse.csr_matrix(matrix, dtype=np.float32)
+
+
+def entry_variants(entry: FaqEntry) -> list[str]:
+    """The texts an entry is found by: its question, its alternates and its keywords as one text."""
+    variants = [entry.question, *entry.alternates]
+    if entry.keywords:
+        variants.append(" ".join(entry.keywords))
+    return variants
+
+
+def build_index(
+    entries: Sequence[FaqEntry],
+    topics: Sequence[OutOfScopeTopic],
+    vocab: Vocabulary,
+    background: Sequence[str],
+) -> Index:
+    texts: list[str] = []
+    owners: list[int] = []
+    answers: list[str] = []
+    # (variants, answer, id) per entry, then per out-of-scope topic (which has no answer).
+    sources: list[tuple[list[str], str, str]] = [
+        (entry_variants(entry), entry.answer, entry.id) for entry in entries
+    ]
+    sources += [(list(topic.questions), "", topic.id) for topic in topics]
+    for pos, (variants, answer, ident) in enumerate(sources):
+        seen: set[str] = set()
+        for variant in variants:
+            analysed = vocab.analyse(variant)
+            if analysed and analysed not in seen:
+                seen.add(analysed)
+                texts.append(analysed)
+                owners.append(pos)
+        answers.append(vocab.analyse(answer) if answer else "")
+        if not seen:
+            # A question of only emoji or punctuation: index the entry by its answer instead,
+            # so that every entry owns at least one variant.
+            texts.append(answers[-1] or normalise(ident) or "x")
+            owners.append(pos)
+    n_entries = len(entries)
+    entry_texts = [text for text, owner in zip(texts, owners, strict=True) if owner < n_entries]
+    entry_vocabulary = frozenset(
+        token for text in (*entry_texts, *answers[:n_entries]) for token in text.split()
+    )
+
+    # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
+    # 100,000-entry knowledge base within memory and build-time limits.
+    word = HashingVectorizer(
+        analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", n_features=2**20,
+        alternate_sign=False, norm=None, dtype=np.float32,
+    )
+    word_counts = word.transform(texts)
+    # Generic German questions join the IDF statistics only: a knowledge base of 70
+    # entries cannot tell on its own that "wie", "gibt es" or "brauche" say little.
+    analysed_background = [t for t in (vocab.analyse(b) for b in background) if t]
+    word_idf = TfidfTransformer(sublinear_tf=True).fit(
+        sparse.vstack([word_counts, word.transform(analysed_background)])
+        if analysed_background else word_counts
+    )
+    word_matrix = _float32(word_idf.transform(word_counts))
+    del word_counts
+    char = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
+        norm=None, dtype=np.float32,
+    )
+    char_counts = char.transform(texts)
+    char_idf = TfidfTransformer(sublinear_tf=True).fit(
+        sparse.vstack([char_counts, char.transform(analysed_background)])
+        if analysed_background else char_counts
+    )
+    char_matrix = _float32(char_idf.transform(char_counts))
+    del char_counts
+    answer_matrix = _float32(word_idf.transform(word.transform(answers)))
+    # Answers count as known words too: a question may use the answer's vocabulary.
+    vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
+    starts = np.searchsorted(np.asarray(owners), np.arange(n_entries + len(topics)))
+    entry_tokens: list[set[str]] = [set(a.split()) for a in answers]
+    for text, owner in zip(texts, owners, strict=True):
+        entry_tokens[owner].update(text.split())
+    df: dict[str, int] = {}
+    for tokens in entry_tokens:
+        for token in tokens:
+            df[token] = df.get(token, 0) + 1
+    for text in analysed_background:
+        for token in set(text.split()):
+            if token in df:
+                df[token] += 1
+    n = len(entry_tokens) + len(analysed_background)
+    token_idf = {t: float(np.log((1 + n) / (1 + d)) + 1) for t, d in df.items()}
+    by_initial: dict[str, list[str]] = {}
+    for token in vocabulary:
+        by_initial.setdefault(token[0], []).append(token)
+    word_by_feature = word_matrix.T.tocsr()
+    known_words = (np.diff(word_by_feature.indptr) > 0).astype(np.float32)
+    return Index(
+        n_entries=n_entries,
+        texts=texts,
+        word=word,
+        word_idf=word_idf,
+        word_matrix=word_by_feature,
+        char=char,
+        char_idf=char_idf,
+        char_matrix=char_matrix.T.tocsr(),
+        answer_matrix=answer_matrix.T.tocsr(),
+        known_words=known_words,
+        starts=starts,
+        entry_tokens=[frozenset(t) for t in entry_tokens],
+        token_idf=token_idf,
+        entry_vocabulary=entry_vocabulary,
+        vocabulary_set=frozenset(vocabulary),
+        vocabulary_by_initial=by_initial,
+    )

@@ -1,0 +1,156 @@
+"""Score a question against the index: word TF-IDF (stemmed, synonyms canonicalised), character
+n-gram TF-IDF (typos, compounds) and, for the best few candidates, rapidfuzz. An entry's score
+is the best of its texts plus a little evidence from its answer, scaled by how much of the
+question the knowledge base knows at all. One score in [0, 1] per entry and per topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from scipy import sparse
+
+from thekiz_bot.matching.index import Index
+from thekiz_bot.text.normalise import Vocabulary, normalise
+
+TOPIC_FUZZY_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class Weights:
+    word: float = 0.30
+    char: float = 0.30
+    fuzzy: float = 0.30
+    answer: float = 0.20
+    # Exponent of the share of known query words that scales every score.
+    coverage: float = 0.5
+    # Added to entries tagged "regional" when the question names a Landkreis or city.
+    region: float = 0.10
+    # Exponent of the share of the question's known words (idf-weighted) an entry contains.
+    entry_coverage: float = 0.5
+
+
+def weigh_query(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf x idf, L2-normalised: TfidfTransformer.transform without its per-call input
+    validation, which costs more than the arithmetic for one short query."""
+    # float32 like the index: a float64 query would make scipy upcast the whole index per query.
+    weighted = counts.astype(np.float32)
+    weighted.data = ((1.0 + np.log(weighted.data)) * idf[weighted.indices]).astype(np.float32)
+    norm = np.sqrt(np.dot(weighted.data, weighted.data))
+    if norm > 0:
+        weighted.data /= norm
+    return weighted
+
+
+def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, unordered (all of them when there are fewer)."""
+    k = min(k, len(scores))
+    if k == 0:
+        return np.arange(0)
+    if k == len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
+
+
+@dataclass(frozen=True)
+class Scorer:
+    index: Index
+    vocab: Vocabulary
+    weights: Weights
+    # 1.0 for entries tagged "regional": they gain when the question names a region.
+    regional_mask: np.ndarray
+    fuzzy_candidates: int = 10
+
+    def correct_typos(self, tokens: list[str]) -> list[str]:
+        """Replace unknown tokens by a known word one or two edits away (same first letter)."""
+        known = self.index.vocabulary_set
+        out = []
+        for token in tokens:
+            if token in known or len(token) < 5 or token.isdigit():
+                out.append(token)
+                continue
+            # Short words tolerate one typo, longer ones two; more turns "witz" into "sitz".
+            max_edits = 1 if len(token) < 8 else 2
+            bucket = self.index.vocabulary_by_initial.get(token[0], [])
+            best = process.extractOne(
+                token, bucket, scorer=Levenshtein.distance, score_cutoff=max_edits
+            )
+            out.append(best[0] if best is not None else token)
+        return out
+
+    def analyse_query(self, question: str) -> tuple[str, str, float, float]:
+        """(analysed text, text with typos corrected, share of its words the entries know,
+        share of its words entries or out-of-scope topics know)."""
+        index = self.index
+        tokens = self.vocab.content_tokens(normalise(question))
+        corrected = self.correct_typos(tokens)
+        if not corrected:
+            return "", "", 0.0, 0.0
+        in_entries = sum(t in index.entry_vocabulary for t in corrected) / len(corrected)
+        anywhere = sum(t in index.vocabulary_set for t in corrected) / len(corrected)
+        return " ".join(tokens), " ".join(corrected), in_entries, anywhere
+
+    def scores(self, question: str, region_named: bool = False) -> tuple[np.ndarray, int]:
+        """One score per served entry, then one per out-of-scope topic, each in [0, 1]; and
+        the number of content words in the question."""
+        index = self.index
+        n_entries = index.n_entries
+        plain, corrected, coverage, topic_coverage = self.analyse_query(question)
+        if not plain:
+            return np.zeros(len(index.starts), dtype=np.float32), 0
+        w = self.weights
+
+        word_counts = index.word.transform([corrected])
+        # Like a vocabulary-based vectoriser: words the index has never seen carry no weight.
+        word_counts.data *= index.known_words[word_counts.indices]
+        word_counts.eliminate_zeros()
+        word_q = weigh_query(word_counts, index.word_idf.idf_)
+        word_sim = np.asarray((word_q @ index.word_matrix).todense()).ravel()
+        char_sim = self.char_similarity(plain)
+        if corrected != plain:
+            char_sim = np.maximum(char_sim, self.char_similarity(corrected))
+        answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
+
+        variant_score = (w.word * word_sim + w.char * char_sim).astype(np.float32)
+        # An entry's variants are one contiguous slice: its score is the best of that slice.
+        entry_best = np.maximum.reduceat(variant_score, index.starts)
+        scores = entry_best + w.answer * answer_sim.astype(np.float32)
+        # rapidfuzz only for the few entries (and topics) that can still win: it is the
+        # expensive part.
+        top = np.concatenate([
+            top_positions(scores[:n_entries], self.fuzzy_candidates),
+            n_entries + top_positions(scores[n_entries:], TOPIC_FUZZY_CANDIDATES),
+        ])
+        known = [t for t in set(corrected.split()) if t in index.token_idf]
+        known_mass = sum(index.token_idf[t] for t in known)
+        for pos in top:
+            scores[pos] += w.fuzzy * self.fuzzy(plain, pos)
+            if known_mass and w.entry_coverage:
+                # How much of what the question is about does this entry know at all?
+                mass = sum(index.token_idf[t] for t in known if t in index.entry_tokens[pos])
+                scores[pos] *= (mass / known_mass) ** w.entry_coverage
+        # Words the knowledge base has never seen ("Kindergeld", "Wetter") mean the question is
+        # about something else, however well its remaining words match.
+        scores[:n_entries] *= coverage**w.coverage
+        scores[n_entries:] *= topic_coverage**w.coverage
+        if region_named:
+            scores[:n_entries] += w.region * self.regional_mask
+        return np.clip(scores, 0.0, 1.0), len(corrected.split())
+
+    def char_similarity(self, analysed: str) -> np.ndarray:
+        index = self.index
+        query = weigh_query(index.char.transform([analysed]), index.char_idf.idf_)
+        return np.asarray((query @ index.char_matrix).todense()).ravel()
+
+    def fuzzy(self, plain: str, pos: int) -> float:
+        best = 0.0
+        for text in self.index.variants(pos):
+            ratio = fuzz.ratio(plain, text)
+            token_set = fuzz.token_set_ratio(plain, text)
+            # token_set is 100 for any subset; weigh it by how much of the query it covers.
+            coverage = min(len(plain), len(text)) / max(len(plain), len(text), 1)
+            best = max(best, ratio, token_set * (0.5 + 0.5 * coverage))
+        return best / 100.0
