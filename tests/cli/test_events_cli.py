@@ -113,3 +113,26 @@ async def test_announce_sends_and_reports_through_the_bot_api(
         assert api.deliveries("Rundbrief aus dem Terminal") == {21: 1, 22: 1}
         assert events_cli.main(["announce", "--status"], settings) == 0
         assert "Versand Nr. 1" in capsys.readouterr().out
+
+
+def test_import_and_announce_accept_a_region_typo(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture) -> None:
+    settings = _settings(tmp_path)
+    file = tmp_path / "termine.yaml"
+    file.write_text(FUTURE_YAML.replace("region: Landkreis Gotha", "region: Weimarer Lnad"),
+                    encoding="utf-8")
+    assert events_cli.main(["import", str(file)], settings) == 0
+    assert [r[0] for r in _rows(settings, "SELECT region_id FROM events ORDER BY id")] == [
+        None, "weimarer-land"]
+    db = Database(settings.db_path)
+    subscriptions = Subscriptions(db)
+    subscriptions.subscribe(31, 31, "weimarer-land")
+    subscriptions.subscribe(32, 32, "gotha")
+    db.close()
+    capsys.readouterr()
+    assert events_cli.main(["announce", "Hallo", "--region", "Weimarer Lnad", "--dry-run"],
+                           settings) == 0
+    assert "Empfänger*innen: 1" in capsys.readouterr().out
+    assert events_cli.main(["announce", "Hallo", "--region", "Atlantis", "--dry-run"],
+                           settings) == 2
+    assert "Die Region „Atlantis“ kenne ich nicht." in capsys.readouterr().err

@@ -109,6 +109,28 @@ async def test_admin_creates_an_event_in_one_line(fake_api: FakeBotApi, db_path:
         assert (event.kind, event.region_id) == ("fachtag", "erfurt")
 
 
+async def test_both_event_forms_accept_a_region_typo(fake_api: FakeBotApi, db_path: Path) -> None:
+    async with running(fake_api, db_path) as bot:
+        h = bot.harness
+        line = await h.send(ADMIN, "/termin_neu 12.03.2027 10:00 | Treffen | Apolda | "
+                                   "Region: Weimarer Lnad")
+        assert "Weimarer Land" in line.text
+        await h.press(ADMIN, line.last, "Speichern")
+        step = await h.send(ADMIN, "/termin_neu")
+        step = await h.send(ADMIN, "Zweites Treffen")
+        step = await h.press(ADMIN, step.last, "Arbeitskreis")
+        step = await h.send(ADMIN, "19.03.2027 10:00")
+        step = await h.send(ADMIN, "-")
+        step = await h.send(ADMIN, "Apolda")
+        step = await h.send(ADMIN, "Weimarer Lnad")
+        step = await h.press(ADMIN, step.last, "Überspringen")
+        step = await h.press(ADMIN, step.last, "Überspringen")
+        step = await h.press(ADMIN, step.last, "Überspringen")
+        assert "So wird der Termin gespeichert" in step.text and "Weimarer Land" in step.text
+        await h.press(ADMIN, step.last, "Speichern")
+        assert [e.region_id for e in feature_of(bot).events.all()] == ["weimarer-land"] * 2
+
+
 async def test_non_admins_are_refused_everything_for_staff(fake_api: FakeBotApi,
                                                           db_path: Path) -> None:
     async with running(fake_api, db_path) as bot:

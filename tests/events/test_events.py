@@ -10,8 +10,9 @@ import pytest
 
 from tests.helpers.events import GOOD_YAML, REGIONS, TZ, berlin, make_event
 from thekiz_bot.events import dates as german_dates
+from thekiz_bot.events.fields import resolve_kind
 from thekiz_bot.events.importer import EventImportError, load_events_file, parse_events_yaml
-from thekiz_bot.events.model import EventInputError, resolve_kind, validate
+from thekiz_bot.events.model import EventInputError, validate
 from thekiz_bot.events.shortcut import parse_shortcut
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.storage.database import Database
@@ -234,12 +235,41 @@ def test_upcoming_skips_past_events_and_sorts_by_start(tmp_path: Path) -> None:
 def test_importing_twice_updates_instead_of_duplicating(tmp_path: Path) -> None:
     store = EventStore(Database(tmp_path / "db.sqlite3"), TZ)
     imported = parse_events_yaml(GOOD_YAML, "t.yaml", REGIONS, TZ)
-    first = store.import_events(imported, NOW)
+    first = store.import_events([item.event for item in imported], NOW)
     assert (len(first.created), len(first.changed), len(first.unchanged)) == (2, 0, 0)
-    again = store.import_events(imported, NOW)
+    again = store.import_events([item.event for item in imported], NOW)
     assert (len(again.created), len(again.changed), len(again.unchanged)) == (0, 0, 2)
     moved = parse_events_yaml(GOOD_YAML.replace("12.03.2027 10:00", "19.03.2027 10:00"),
                               "t.yaml", REGIONS, TZ)
-    third = store.import_events(moved, NOW)
+    third = store.import_events([item.event for item in moved], NOW)
     assert len(third.changed) == 1 and third.changed[0].fields == ("start", "end")
     assert len(store.all()) == 2
+
+
+def test_the_one_line_form_accepts_a_region_typo() -> None:
+    event = parse_shortcut("12.03.2027 10:00 | Treffen | Apolda | Region: Weimarer Lnad", REGIONS,
+                           TZ)
+    assert event.region_id == "weimarer-land"
+    unlabelled = parse_shortcut("12.03.2027 10:00 | Treffen | Apolda | Weimarer Lnad", REGIONS, TZ)
+    assert unlabelled.region_id == "weimarer-land"
+    described = parse_shortcut("12.03.2027 10:00 | Treffen | Apolda | Austausch in Gotha",
+                               REGIONS, TZ)
+    assert (described.region_id, described.description) == (None, "Austausch in Gotha")
+
+
+def test_the_yaml_import_accepts_a_region_typo() -> None:
+    text = GOOD_YAML.replace("region: Landkreis Gotha", "region: Weimarer Lnad")
+    imported = parse_events_yaml(text, "t.yaml", REGIONS, TZ)
+    assert [item.event.region_id for item in imported] == [None, "weimarer-land"]
+
+
+def test_the_yaml_import_and_the_one_line_form_refuse_a_region_alike() -> None:
+    text = GOOD_YAML.replace("region: Landkreis Gotha", "region: Atlantis")
+    with pytest.raises(EventImportError) as from_file:
+        parse_events_yaml(text, "t.yaml", REGIONS, TZ)
+    with pytest.raises(EventInputError) as from_line:
+        parse_shortcut("12.03.2027 10:00 | Treffen | Erfurt | Region: Atlantis", REGIONS, TZ)
+    (issue,) = from_file.value.issues
+    (problem,) = from_line.value.problems
+    assert issue.message == problem.message
+    assert problem.message.startswith("Die Region „Atlantis“ kenne ich nicht.")

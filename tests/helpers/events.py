@@ -11,14 +11,15 @@ from zoneinfo import ZoneInfo
 from thekiz_bot.broadcast.announcements import Announcements
 from thekiz_bot.broadcast.outbox import Job, Outbox
 from thekiz_bot.broadcast.worker import SendResult
-from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.model import Event
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
 from thekiz_bot.knowledge.loader import Region
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.storage.database import Database
 
 TZ = ZoneInfo("Europe/Berlin")
-REGIONS = RegionNames((
+REGIONS = RegionFinder((
     Region("erfurt", "Erfurt", "kreisfreie Stadt", aliases=("stadt erfurt",)),
     Region("gotha", "Gotha", "Landkreis", aliases=("landkreis gotha", "lk gotha")),
     Region("weimar", "Weimar", "kreisfreie Stadt"),

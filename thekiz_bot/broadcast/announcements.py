@@ -11,10 +11,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.broadcast.outbox import Outbox
+from thekiz_bot.broadcast.states import BroadcastStatus, Purpose
 from thekiz_bot.events import render as event_render
-from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.model import Event
 from thekiz_bot.events.store import EventChange, EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.regions import RegionFinder
 
 # Telegram allows 4,096 characters; leave room for the heading and the footer.
 MAX_ANNOUNCEMENT_CHARS = 3500
@@ -37,7 +39,7 @@ class Announcements:
         events: EventStore,
         subscriptions: Subscriptions,
         outbox: Outbox,
-        regions: RegionNames,
+        regions: RegionFinder,
         tz: ZoneInfo,
     ) -> None:
         self.events = events
@@ -71,7 +73,7 @@ class Announcements:
             )
         text = event_render.free_announcement_html(body_html)
         broadcast_id = self.outbox.create_draft(
-            "announcement", text, region_id=region_id, created_by=created_by,
+            Purpose.ANNOUNCEMENT, text, region_id=region_id, created_by=created_by,
             report_chat_id=report_chat_id,
         )
         return Preview(broadcast_id, text, len(self.recipients_for_text(region_id)))
@@ -90,7 +92,7 @@ class Announcements:
             raise AnnouncementError("Dieser Termin liegt in der Vergangenheit.")
         text = event_render.event_announcement_html(event, self.regions, self.tz)
         broadcast_id = self.outbox.create_draft(
-            "event", text, event_id=event_id, region_id=event.region_id, created_by=created_by,
+            Purpose.EVENT, text, event_id=event_id, region_id=event.region_id, created_by=created_by,
             report_chat_id=report_chat_id,
         )
         return Preview(broadcast_id, text, len(self.recipients_for_event(event)))
@@ -98,7 +100,7 @@ class Announcements:
     def confirm(self, broadcast_id: int) -> int | None:
         """Queue the draft for its recipients as they are now; None if already confirmed."""
         draft = self.outbox.draft(broadcast_id)
-        if draft is None or draft.status != "draft":
+        if draft is None or draft.status != BroadcastStatus.DRAFT:
             return None
         if draft.event_id is not None:
             event = self.events.get(draft.event_id)
@@ -125,9 +127,9 @@ class Announcements:
         if not chats:
             return None
         if after.is_cancelled and not change.before.is_cancelled:
-            purpose, text = "cancellation", event_render.cancellation_html(after, self.tz)
+            purpose, text = Purpose.CANCELLATION, event_render.cancellation_html(after, self.tz)
         else:
-            purpose, text = "update", event_render.update_html(change, self.regions, self.tz)
+            purpose, text = Purpose.UPDATE, event_render.update_html(change, self.regions, self.tz)
         broadcast_id = self.outbox.enqueue(
             purpose, text, chats, event_id=after.id, region_id=after.region_id,
             created_by=created_by, report_chat_id=report_chat_id,

@@ -14,11 +14,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from thekiz_bot.broadcast.states import (
+    BroadcastStatus,
+    DeliveryState,
+    Purpose,
+)
 from thekiz_bot.events.subscriptions import REASON_BLOCKED, Subscriptions
 from thekiz_bot.storage.database import Database, to_iso
-
-PURPOSES = ("announcement", "event", "reminder", "update", "cancellation")
-FINAL_STATES = ("delivered", "blocked", "failed", "skipped")
 
 
 @dataclass(frozen=True)
@@ -30,15 +32,15 @@ class Job:
     chat_id: int
     attempts: int
     text: str
-    purpose: str
+    purpose: Purpose
     event_id: int | None
 
 
 @dataclass(frozen=True)
 class BroadcastStats:
     broadcast_id: int
-    purpose: str
-    status: str
+    purpose: Purpose
+    status: BroadcastStatus
     total: int
     pending: int
     sending: int
@@ -68,10 +70,10 @@ class BroadcastStats:
 class Draft:
     broadcast_id: int
     text: str
-    purpose: str
+    purpose: Purpose
     event_id: int | None
     region_id: str | None
-    status: str
+    status: BroadcastStatus
     created_by: int | None
 
 
@@ -96,7 +98,7 @@ class Outbox:
 
     def create_draft(
         self,
-        purpose: str,
+        purpose: Purpose | str,
         text: str,
         *,
         event_id: int | None = None,
@@ -105,8 +107,7 @@ class Outbox:
         report_chat_id: int | None = None,
     ) -> int:
         """A broadcast the admin has not confirmed yet: nothing is queued."""
-        if purpose not in PURPOSES:
-            raise ValueError(f"unknown purpose {purpose!r}")
+        purpose = Purpose(purpose)
         return self._db.execute(
             "INSERT INTO broadcasts (purpose, event_id, text, region_id, status, created_by, "
             "report_chat_id, created_at) VALUES (?, ?, ?, ?, 'draft', ?, ?, ?)",
@@ -118,8 +119,8 @@ class Outbox:
         if not rows:
             return None
         row = rows[0]
-        return Draft(int(row["id"]), str(row["text"]), str(row["purpose"]), row["event_id"],
-                     row["region_id"], str(row["status"]), row["created_by"])
+        return Draft(int(row["id"]), str(row["text"]), Purpose(row["purpose"]), row["event_id"],
+                     row["region_id"], BroadcastStatus(row["status"]), row["created_by"])
 
     def start(self, broadcast_id: int, chat_ids: Sequence[int]) -> bool:
         """Confirm a draft: queue one row per recipient, in the same transaction.
@@ -152,7 +153,7 @@ class Outbox:
     def enqueue_in(
         self,
         conn: sqlite3.Connection,
-        purpose: str,
+        purpose: Purpose | str,
         text: str,
         chat_ids: Sequence[int],
         *,
@@ -162,8 +163,7 @@ class Outbox:
         report_chat_id: int | None = None,
     ) -> int:
         """Create and start a broadcast inside the caller's transaction (reminders, updates)."""
-        if purpose not in PURPOSES:
-            raise ValueError(f"unknown purpose {purpose!r}")
+        purpose = Purpose(purpose)
         cursor = conn.execute(
             "INSERT INTO broadcasts (purpose, event_id, text, region_id, status, created_by, "
             "report_chat_id, created_at) VALUES (?, ?, ?, ?, 'draft', ?, ?, ?)",
@@ -175,7 +175,7 @@ class Outbox:
 
     def enqueue(
         self,
-        purpose: str,
+        purpose: Purpose | str,
         text: str,
         chat_ids: Sequence[int],
         *,
@@ -240,7 +240,7 @@ class Outbox:
                     chat_id=int(row["chat_id"]),
                     attempts=int(row["attempts"]),
                     text=str(row["text"]),
-                    purpose=str(row["purpose"]),
+                    purpose=Purpose(row["purpose"]),
                     event_id=row["event_id"],
                 )
         return None
@@ -255,7 +255,7 @@ class Outbox:
             "SELECT 1 FROM outbox WHERE state IN ('pending', 'sending') LIMIT 1"
         ))
 
-    def _finish_row(self, conn: sqlite3.Connection, job: Job, state: str, error: str | None,
+    def _finish_row(self, conn: sqlite3.Connection, job: Job, state: DeliveryState, error: str | None,
                     message_id: int | None = None, attempts: int | None = None) -> None:
         conn.execute(
             "UPDATE outbox SET state = ?, last_error = ?, telegram_message_id = ?, "
@@ -266,17 +266,17 @@ class Outbox:
 
     def mark_delivered(self, job: Job, message_id: int | None) -> None:
         with self._db.transaction() as conn:
-            self._finish_row(conn, job, "delivered", None, message_id)
+            self._finish_row(conn, job, DeliveryState.DELIVERED, None, message_id)
 
     def mark_blocked(self, job: Job, reason: str) -> None:
         """The person blocked the bot or the chat is gone: no retry, subscription inactive."""
         with self._db.transaction() as conn:
-            self._finish_row(conn, job, "blocked", reason[:500])
+            self._finish_row(conn, job, DeliveryState.BLOCKED, reason[:500])
             self._subscriptions.deactivate_chat(conn, job.chat_id, REASON_BLOCKED)
 
     def mark_failed(self, job: Job, reason: str) -> None:
         with self._db.transaction() as conn:
-            self._finish_row(conn, job, "failed", reason[:500])
+            self._finish_row(conn, job, DeliveryState.FAILED, reason[:500])
 
     def mark_retry(self, job: Job, delay: float, reason: str, counts: bool = True) -> None:
         """Back to pending, not before `delay` seconds; rate-limit waits don't use up attempts."""
@@ -329,23 +329,23 @@ class Outbox:
         if not rows:
             return None
         b = rows[0]
-        counts = {state: 0 for state in ("pending", "sending", *FINAL_STATES)}
+        counts = {state: 0 for state in DeliveryState}
         for row in self._db.query(
             "SELECT state, COUNT(*) AS n FROM outbox WHERE broadcast_id = ? GROUP BY state",
             (broadcast_id,),
         ):
-            counts[str(row["state"])] = int(row["n"])
+            counts[DeliveryState(row["state"])] = int(row["n"])
         return BroadcastStats(
             broadcast_id=broadcast_id,
-            purpose=str(b["purpose"]),
-            status=str(b["status"]),
+            purpose=Purpose(b["purpose"]),
+            status=BroadcastStatus(b["status"]),
             total=sum(counts.values()),
-            pending=counts["pending"],
-            sending=counts["sending"],
-            delivered=counts["delivered"],
-            blocked=counts["blocked"],
-            failed=counts["failed"],
-            skipped=counts["skipped"],
+            pending=counts[DeliveryState.PENDING],
+            sending=counts[DeliveryState.SENDING],
+            delivered=counts[DeliveryState.DELIVERED],
+            blocked=counts[DeliveryState.BLOCKED],
+            failed=counts[DeliveryState.FAILED],
+            skipped=counts[DeliveryState.SKIPPED],
             created_by=b["created_by"],
             report_chat_id=b["report_chat_id"],
             progress_message_id=b["progress_message_id"],

@@ -17,19 +17,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from thekiz_bot.broadcast.outbox import BroadcastStats, Job, Outbox
+from thekiz_bot.broadcast.states import BroadcastStatus, SendOutcome
 from thekiz_bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["delivered", "retry_after", "blocked", "transient", "failed"]
-
-
 @dataclass(frozen=True)
 class SendResult:
-    outcome: Outcome
+    outcome: SendOutcome
     message_id: int | None = None
     retry_after: float = 0.0
     detail: str = ""
@@ -251,21 +249,21 @@ class BroadcastWorker:
             result = await self.sender.send(job)
         except Exception as exc:  # an unexpected bug must not stop the whole broadcast
             log.exception("Sending outbox message %d failed unexpectedly", job.outbox_id)
-            result = SendResult("transient", detail=f"{type(exc).__name__}: {exc}")
+            result = SendResult(SendOutcome.TRANSIENT, detail=f"{type(exc).__name__}: {exc}")
         limits = self.limits
-        if result.outcome == "delivered":
+        if result.outcome == SendOutcome.DELIVERED:
             self.outbox.mark_delivered(job, result.message_id)
-        elif result.outcome == "blocked":
+        elif result.outcome == SendOutcome.BLOCKED:
             self.outbox.mark_blocked(job, result.detail or "blocked")
-        elif result.outcome == "retry_after":
+        elif result.outcome == SendOutcome.RETRY_AFTER:
             self._pacer.pause(result.retry_after)
             self.outbox.mark_retry(job, result.retry_after, result.detail or "429", counts=False)
-        elif result.outcome == "transient" and job.attempts + 1 < limits.max_attempts:
+        elif result.outcome == SendOutcome.TRANSIENT and job.attempts + 1 < limits.max_attempts:
             delay = max(limits.backoff(job.attempts + 1), limits.per_chat_interval)
             self.outbox.mark_retry(job, delay, result.detail or "transient")
         else:
             self.outbox.mark_failed(job, result.detail or result.outcome)
-        if result.outcome in ("delivered", "blocked", "failed", "transient"):
+        if result.outcome != SendOutcome.RETRY_AFTER:
             await self._check_finished(job.broadcast_id)
             await self._maybe_progress(job.broadcast_id)
 
@@ -277,7 +275,7 @@ class BroadcastWorker:
             return
         self._last_progress[broadcast_id] = now
         stats = self.outbox.stats(broadcast_id)
-        if stats is None or stats.status == "done":
+        if stats is None or stats.status == BroadcastStatus.DONE:
             return
         try:
             await self.observer.progress(stats)

@@ -27,11 +27,11 @@ from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
 from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, Lease
 from thekiz_bot.config import Settings
 from thekiz_bot.events.importer import EventImportError, load_events_file
-from thekiz_bot.events.model import RegionNames
 from thekiz_bot.events.render import event_card_text
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
 from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
+from thekiz_bot.knowledge.regions import RegionFinder, UnknownRegion
 from thekiz_bot.storage.database import Database
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -85,12 +85,12 @@ def main(args: list[str], settings: Settings) -> int:
     return cmd_announce(ns, settings, tz)
 
 
-def _regions(directory: Path, required: bool) -> RegionNames | None:
+def _regions(directory: Path, required: bool) -> RegionFinder | None:
     try:
-        return RegionNames(tuple(load_knowledge(directory).regions))
+        return RegionFinder(load_knowledge(directory).regions)
     except KnowledgeError as exc:
         if not required:
-            return RegionNames()
+            return RegionFinder()
         print(f"Die Wissensbasis ist ungültig ({len(exc.issues)} Problem(e)); ohne sie kenne "
               "ich die Regionen nicht:", file=sys.stderr)
         for issue in exc.issues:
@@ -124,7 +124,7 @@ def cmd_import(ns: argparse.Namespace, settings: Settings, tz: ZoneInfo) -> int:
     db = Database(settings.db_path)
     try:
         store = EventStore(db, tz)
-        summary = store.import_events(imported, _now())
+        summary = store.import_events([item.event for item in imported], _now())
         print(f"Import aus {ns.file}: {len(summary.created)} neu, {len(summary.changed)} "
               f"geändert, {len(summary.unchanged)} unverändert.")
         announcements = Announcements(store, Subscriptions(db), Outbox(db), regions, tz)
@@ -144,7 +144,7 @@ def cmd_import(ns: argparse.Namespace, settings: Settings, tz: ZoneInfo) -> int:
 
 
 def cmd_list(ns: argparse.Namespace, settings: Settings, tz: ZoneInfo) -> int:
-    regions = _regions(ns.knowledge, required=False) or RegionNames()
+    regions = _regions(ns.knowledge, required=False) or RegionFinder()
     db = Database(settings.db_path)
     try:
         store = EventStore(db, tz)
@@ -206,7 +206,7 @@ async def send_pending(settings: Settings, outbox: Outbox,
     """Send everything queued, in this process; returns an exit code."""
     from telegram.error import InvalidToken, NetworkError
 
-    from thekiz_bot.telegram.events.delivery import TelegramSender, broadcast_bot
+    from thekiz_bot.broadcast.telegram_sender import TelegramSender, broadcast_bot
 
     assert settings.telegram_token
     bot = broadcast_bot(settings.telegram_token, settings.api_base_url)
@@ -235,7 +235,7 @@ def _confirmed(ns: argparse.Namespace, count: int) -> bool:
     return answer in ("j", "ja", "y", "yes")
 
 
-def _preview(ns: argparse.Namespace, announcements: Announcements, regions: RegionNames) -> Preview:
+def _preview(ns: argparse.Namespace, announcements: Announcements, regions: RegionFinder) -> Preview:
     if ns.event is not None:
         return announcements.preview_event(ns.event, _now())
     if ns.file is not None:
@@ -251,8 +251,8 @@ def _preview(ns: argparse.Namespace, announcements: Announcements, regions: Regi
     region_id = None
     if ns.region:
         try:
-            region_id = regions.resolve(ns.region)
-        except ValueError as exc:
+            region_id = regions.resolve_scope(ns.region)
+        except UnknownRegion as exc:
             raise AnnouncementError(str(exc)) from exc
     # Plain text from the command line: escaped, so that "<" and "&" arrive as typed.
     return announcements.preview_text(html.escape(body.strip()), len(body.strip()),

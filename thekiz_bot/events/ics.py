@@ -11,7 +11,8 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.model import Event
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.text.normalise import slug
 
 PRODID = "-//ThEKiZ//thekiz-bot//DE"
@@ -77,7 +78,7 @@ def _time_property(name: str, moment: datetime, tz: ZoneInfo) -> str:
     return f"{name}:{_utc(moment)}"
 
 
-def event_ics(event: Event, regions: RegionNames, tz: ZoneInfo, stamp: datetime) -> bytes:
+def event_ics(event: Event, regions: RegionFinder, tz: ZoneInfo, stamp: datetime) -> bytes:
     """The whole .ics file as bytes (UTF-8, CRLF)."""
     if event.id is None:
         raise ValueError("only stored events can be exported")

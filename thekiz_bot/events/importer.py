@@ -23,25 +23,16 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.model import (
-    STATUS_ACTIVE,
-    STATUS_CANCELLED,
-    Event,
-    RegionNames,
-    resolve_kind,
-    split_place,
-    validate,
-)
+from thekiz_bot.events.fields import event_from_fields, parse_fields
+from thekiz_bot.events.model import Event, validate
 from thekiz_bot.knowledge.loader import Issue
+from thekiz_bot.knowledge.regions import RegionFinder
 
 FIELDS = (
     "id", "title", "kind", "start", "end", "place", "online_url", "region", "description",
     "registration_url", "registration_deadline", "status",
 )
 REQUIRED = ("id", "title", "kind", "start", "place")
-_STATUS = {"active": STATUS_ACTIVE, "aktiv": STATUS_ACTIVE, "cancelled": STATUS_CANCELLED,
-           "abgesagt": STATUS_CANCELLED}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -60,7 +51,7 @@ class EventImportError(Exception):
         super().__init__("\n".join(str(issue) for issue in issues))
 
 
-def load_events_file(path: str | Path, regions: RegionNames, tz: ZoneInfo) -> list[ImportedEvent]:
+def load_events_file(path: str | Path, regions: RegionFinder, tz: ZoneInfo) -> list[ImportedEvent]:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -74,7 +65,7 @@ def load_events_file(path: str | Path, regions: RegionNames, tz: ZoneInfo) -> li
 
 
 def parse_events_yaml(
-    text: str, filename: str, regions: RegionNames, tz: ZoneInfo
+    text: str, filename: str, regions: RegionFinder, tz: ZoneInfo
 ) -> list[ImportedEvent]:
     issues: list[Issue] = []
     try:
@@ -139,7 +130,7 @@ def _parse_one(
     node: yaml.Node,
     index: int,
     filename: str,
-    regions: RegionNames,
+    regions: RegionFinder,
     tz: ZoneInfo,
     issues: list[Issue],
 ) -> ImportedEvent | None:
@@ -188,56 +179,12 @@ def _parse_one(
     if "id" in raw and not _ID.match(raw["id"]):
         problem_at("id", "nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, höchstens 80 "
                          "Zeichen")
-    start = end = deadline = None
-    if "start" in raw:
-        try:
-            start = german_dates.parse_datetime(raw["start"], tz)
-        except german_dates.DateParseError as exc:
-            problem_at("start", str(exc))
-    if "end" in raw and start is not None:
-        try:
-            end = german_dates.parse_end(raw["end"], start)
-        except german_dates.DateParseError as exc:
-            problem_at("end", str(exc))
-    if "registration_deadline" in raw:
-        try:
-            deadline = german_dates.parse_date_or_datetime(raw["registration_deadline"], tz)
-        except german_dates.DateParseError as exc:
-            problem_at("registration_deadline", str(exc))
-    kind = "sonstiges"
-    if "kind" in raw:
-        try:
-            kind = resolve_kind(raw["kind"])
-        except ValueError as exc:
-            problem_at("kind", str(exc))
-    region_id = None
-    if "region" in raw:
-        try:
-            region_id = regions.resolve(raw["region"])
-        except ValueError as exc:
-            problem_at("region", str(exc))
-    status = STATUS_ACTIVE
-    if "status" in raw:
-        status = _STATUS.get(raw["status"].casefold(), "")
-        if not status:
-            problem_at("status", "muss active oder cancelled (abgesagt) sein")
-    if len(issues) > before or start is None:
+    values, errors = parse_fields({k: v for k, v in raw.items() if k != "id"}, regions, tz)
+    for error in errors:
+        problem_at(error.field, error.message)
+    if len(issues) > before or "start" not in values:
         return None
-    place, online_url = split_place(raw["place"])
-    event = Event(
-        title=raw["title"],
-        kind=kind,
-        start=start,
-        end=end,
-        place=place,
-        online_url=raw.get("online_url", online_url),
-        region_id=region_id,
-        description=raw.get("description", ""),
-        registration_url=raw.get("registration_url"),
-        registration_deadline=deadline,
-        external_id=raw["id"],
-        status=status,
-    )
+    event = event_from_fields(values, external_id=raw["id"])
     for found in validate(event, regions):
         problem_at(found.field, found.message)
     if len(issues) > before:

@@ -1,4 +1,4 @@
-"""Network events: the data, the kinds, region names, and validation.
+"""Network events: the data, the kinds, the statuses, and validation.
 
 Everything here is free of Telegram and of the database so that the chat, the YAML import
 and the command line validate an event in exactly the same way.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from thekiz_bot.knowledge.loader import Region
+from thekiz_bot.knowledge.regions import RegionFinder
 
 # Stored key -> label shown to people. Order is the order of the buttons.
 EVENT_KINDS: dict[str, str] = {
@@ -22,27 +23,6 @@ EVENT_KINDS: dict[str, str] = {
     "vernetzungstreffen": "Vernetzungstreffen",
     "sonstiges": "Sonstiges",
 }
-_KIND_ALIASES: dict[str, str] = {
-    "ak": "arbeitskreis",
-    "info": "informationsveranstaltung",
-    "infoveranstaltung": "informationsveranstaltung",
-    "information": "informationsveranstaltung",
-    "schulung": "fortbildung",
-    "weiterbildung": "fortbildung",
-    "vernetzung": "vernetzungstreffen",
-    "netzwerktreffen": "vernetzungstreffen",
-    "andere": "sonstiges",
-    "anderes": "sonstiges",
-    "other": "sonstiges",
-}
-# Words that mean "no particular region: all of Thuringia".
-_THURINGIA_WORDS = frozenset(
-    {"thueringen", "ganzthueringen", "thueringenweit", "landesweit", "alle", "allregionen",
-     "alleregionen", "ueberregional", "land"}
-)
-_REGION_PREFIXES = ("landkreis", "kreisfreiestadt", "lk", "kreis", "stadt")
-
-THURINGIA_LABEL = "ganz Thüringen"
 TITLE_MAX = 150
 PLACE_MAX = 200
 DESCRIPTION_MAX = 1500
@@ -62,9 +42,12 @@ FIELD_LABELS: dict[str, str] = {
     "registration_deadline": "Anmeldeschluss",
 }
 
-STATUS_ACTIVE = "active"
-STATUS_CANCELLED = "cancelled"
 ONLINE = "online"
+
+
+class EventStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -83,7 +66,7 @@ class Event:
     id: int | None = None
     # Stable key from a YAML import, so that importing again updates instead of duplicating.
     external_id: str | None = None
-    status: str = STATUS_ACTIVE
+    status: EventStatus = EventStatus.ACTIVE
     # Bumped on every change; calendar apps use it to replace their copy.
     sequence: int = 0
     updated_at: datetime | None = None
@@ -94,7 +77,7 @@ class Event:
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == STATUS_CANCELLED
+        return self.status == EventStatus.CANCELLED
 
     @property
     def kind_label(self) -> str:
@@ -118,67 +101,11 @@ class EventInputError(ValueError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True)
-class RegionNames:
-    """Resolves what people type ("LK Gotha", "erfurt") to region ids of the knowledge base."""
-
-    regions: tuple[Region, ...] = field(default_factory=tuple)
-
-    @staticmethod
-    def key(text: str) -> str:
-        folded = text.casefold()
-        for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-            folded = folded.replace(umlaut, spelled)
-        return re.sub(r"[^a-z0-9]", "", folded)
-
-    def name(self, region_id: str | None) -> str:
-        if region_id is None:
-            return THURINGIA_LABEL
-        for region in self.regions:
-            if region.id == region_id:
-                return region.name
-        return region_id
-
-    def known(self, region_id: str) -> bool:
-        return any(region.id == region_id for region in self.regions)
-
-    def resolve(self, text: str) -> str | None:
-        """The region id, or None for all of Thuringia; raises ValueError when unknown."""
-        key = self.key(text)
-        if not key or key in _THURINGIA_WORDS:
-            return None
-        candidates = [key]
-        for prefix in _REGION_PREFIXES:
-            if key.startswith(prefix) and len(key) > len(prefix):
-                candidates.append(key[len(prefix):])
-        for region in self.regions:
-            names = (region.id, region.name, *region.aliases)
-            if any(self.key(name) in candidates for name in names):
-                return region.id
-        raise ValueError(
-            f"Die Region „{text.strip()}“ kenne ich nicht. Bitte den Namen eines Landkreises "
-            f"oder einer kreisfreien Stadt angeben, oder „Thüringen“ für alle."
-        )
-
-
-def resolve_kind(text: str) -> str:
-    key = RegionNames.key(text)
-    for kind, label in EVENT_KINDS.items():
-        if key in (kind, RegionNames.key(label)):
-            return kind
-    if key in _KIND_ALIASES:
-        return _KIND_ALIASES[key]
-    raise ValueError(
-        f"Die Art „{text.strip()}“ kenne ich nicht. "
-        f"Möglich sind: {', '.join(EVENT_KINDS.values())}."
-    )
-
-
 def _is_url(value: str) -> bool:
     return bool(re.match(r"^https?://[^\s<>\"]+\.[^\s<>\"]+$", value))
 
 
-def validate(event: Event, regions: RegionNames | None = None) -> list[FieldProblem]:
+def validate(event: Event, regions: RegionFinder | None = None) -> list[FieldProblem]:
     """Every problem of the event at once, so that an admin can fix them in one go."""
     problems: list[FieldProblem] = []
 
@@ -225,19 +152,8 @@ def validate(event: Event, regions: RegionNames | None = None) -> list[FieldProb
     return problems
 
 
-def ensure_valid(event: Event, regions: RegionNames | None = None) -> Event:
+def ensure_valid(event: Event, regions: RegionFinder | None = None) -> Event:
     problems = validate(event, regions)
     if problems:
         raise EventInputError(problems)
     return event
-
-
-def split_place(text: str) -> tuple[str, str | None]:
-    """'online https://…' or a bare link -> ('online', link); anything else is a place."""
-    cleaned = " ".join(text.split())
-    match = re.match(r"^(?:online\b[\s:,–-]*)?(https?://\S+)$", cleaned, re.IGNORECASE)
-    if match:
-        return ONLINE, match.group(1)
-    if cleaned.casefold() == ONLINE:
-        return ONLINE, None
-    return cleaned, None

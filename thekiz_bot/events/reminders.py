@@ -18,10 +18,11 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.broadcast.outbox import Outbox
+from thekiz_bot.broadcast.states import Purpose
 from thekiz_bot.events import render as event_render
-from thekiz_bot.events.model import RegionNames
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.storage.database import to_iso
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class Reminders:
         events: EventStore,
         subscriptions: Subscriptions,
         outbox: Outbox,
-        regions: RegionNames,
+        regions: RegionFinder,
         tz: ZoneInfo,
         days: Sequence[int] = (7, 1),
     ) -> None:
@@ -97,7 +98,7 @@ class Reminders:
                     if chats:
                         text = event_render.reminder_html(event, self._regions, self._tz, now)
                         broadcast_id = self._outbox.enqueue_in(
-                            conn, "reminder", text, chats, event_id=event.id,
+                            conn, Purpose.REMINDER, text, chats, event_id=event.id,
                             region_id=event.region_id,
                         )
                     conn.execute(

@@ -11,8 +11,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.model import FIELD_LABELS, Event, RegionNames
+from thekiz_bot.events.model import FIELD_LABELS, Event
 from thekiz_bot.events.store import EventChange
+from thekiz_bot.knowledge.regions import RegionFinder
 
 UNSUBSCRIBE_FOOTER = "<i>Keine Ankündigungen mehr? /abbestellen</i>"
 ANNOUNCEMENT_HEADING = "📣 <b>Ankündigung der Landeskoordinations- und Fachstelle ThEKiZ</b>"
@@ -23,7 +24,7 @@ def _link(url: str, label: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
 
 
-def event_lines(event: Event, regions: RegionNames, tz: ZoneInfo) -> list[str]:
+def event_lines(event: Event, regions: RegionFinder, tz: ZoneInfo) -> list[str]:
     lines = [f"<b>{html.escape(event.title)}</b>"]
     lines.append(f"🗓 {html.escape(german_dates.format_span(event.start, event.end, tz))}")
     if event.is_online:
@@ -50,7 +51,7 @@ def event_lines(event: Event, regions: RegionNames, tz: ZoneInfo) -> list[str]:
 
 
 def event_card_html(
-    event: Event, regions: RegionNames, tz: ZoneInfo, show_id: bool = False
+    event: Event, regions: RegionFinder, tz: ZoneInfo, show_id: bool = False
 ) -> str:
     lines = event_lines(event, regions, tz)
     if event.is_cancelled:
@@ -60,7 +61,7 @@ def event_card_html(
     return "\n".join(lines)
 
 
-def event_card_text(event: Event, regions: RegionNames, tz: ZoneInfo) -> str:
+def event_card_text(event: Event, regions: RegionFinder, tz: ZoneInfo) -> str:
     """Plain text for the console (no markup)."""
     status = " (ABGESAGT)" if event.is_cancelled else ""
     place = "online" + (f" {event.online_url}" if event.online_url else "") if event.is_online \
@@ -79,7 +80,7 @@ def with_footer(body: str) -> str:
     return f"{body}\n\n{UNSUBSCRIBE_FOOTER}"
 
 
-def event_announcement_html(event: Event, regions: RegionNames, tz: ZoneInfo) -> str:
+def event_announcement_html(event: Event, regions: RegionFinder, tz: ZoneInfo) -> str:
     return with_footer(f"{EVENT_HEADING}\n\n" + "\n".join(event_lines(event, regions, tz)))
 
 
@@ -87,13 +88,13 @@ def free_announcement_html(body_html: str) -> str:
     return with_footer(f"{ANNOUNCEMENT_HEADING}\n\n{body_html.strip()}")
 
 
-def reminder_html(event: Event, regions: RegionNames, tz: ZoneInfo, now: datetime) -> str:
+def reminder_html(event: Event, regions: RegionFinder, tz: ZoneInfo, now: datetime) -> str:
     when = german_dates.relative_day(event.start, now, tz)
     heading = f"⏰ <b>Erinnerung: {html.escape(when)} findet statt</b>"
     return with_footer(f"{heading}\n\n" + "\n".join(event_lines(event, regions, tz)))
 
 
-def _value(event: Event, name: str, regions: RegionNames, tz: ZoneInfo) -> str:
+def _value(event: Event, name: str, regions: RegionFinder, tz: ZoneInfo) -> str:
     value = getattr(event, name)
     if name == "region_id":
         return regions.name(value)
@@ -104,7 +105,7 @@ def _value(event: Event, name: str, regions: RegionNames, tz: ZoneInfo) -> str:
     return str(value)
 
 
-def update_html(change: EventChange, regions: RegionNames, tz: ZoneInfo) -> str:
+def update_html(change: EventChange, regions: RegionFinder, tz: ZoneInfo) -> str:
     lines = ["✏️ <b>Ein Termin hat sich geändert</b>", ""]
     for name in change.notifiable:
         if name == "status":

@@ -10,20 +10,11 @@ a web address (the registration link) or the description.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.model import (
-    EVENT_KINDS,
-    Event,
-    EventInputError,
-    FieldProblem,
-    RegionNames,
-    resolve_kind,
-    split_place,
-    validate,
-)
+from thekiz_bot.events.fields import event_from_fields, is_kind, is_url, key, parse_fields
+from thekiz_bot.events.model import Event, EventInputError, FieldProblem, validate
+from thekiz_bot.knowledge.regions import RegionFinder
 
 SHORTCUT_HELP = (
     "DATUM ZEIT[-ENDE] | Titel | Ort | Art: … | Region: … | Beschreibung: … | "
@@ -48,18 +39,9 @@ _KEYS: dict[str, str] = {
     "ende": "end",
 }
 _KEYED = re.compile(r"^(?P<key>[A-Za-zÄÖÜäöüß -]{2,20}):\s+(?P<value>.+)$", re.DOTALL)
-_RANGE = re.compile(r"\s*(?:–|—|\bbis\b|-)\s*", re.IGNORECASE)
 
 
-def parse_when(text: str, tz: ZoneInfo) -> tuple[datetime, datetime | None]:
-    """'12.03.2027 10:00-16:00' -> (start, end or None)."""
-    parts = _RANGE.split(text.strip(), maxsplit=1)
-    start = german_dates.parse_datetime(parts[0], tz)
-    end = german_dates.parse_end(parts[1], start) if len(parts) > 1 and parts[1] else None
-    return start, end
-
-
-def parse_shortcut(text: str, regions: RegionNames, tz: ZoneInfo) -> Event:
+def parse_shortcut(text: str, regions: RegionFinder, tz: ZoneInfo) -> Event:
     """An Event from the one-line form; raises EventInputError listing every problem."""
     parts = [part.strip() for part in text.split("|")]
     if len(parts) < 3 or not all(parts[:3]):
@@ -74,18 +56,18 @@ def parse_shortcut(text: str, regions: RegionNames, tz: ZoneInfo) -> Event:
         if not part:
             continue
         keyed = _KEYED.match(part)
-        key = RegionNames.key(keyed.group("key")) if keyed else ""
-        if keyed and key in _KEYS:
-            name = _KEYS[key]
+        name_key = key(keyed.group("key")) if keyed else ""
+        if keyed and name_key in _KEYS:
+            name = _KEYS[name_key]
             if name in values:
                 problems.append(FieldProblem(name, "ist doppelt angegeben"))
             values[name] = keyed.group("value").strip()
             continue
-        if "kind" not in values and _is_kind(part):
+        if "kind" not in values and is_kind(part):
             values["kind"] = part
-        elif "region" not in values and _is_region(part, regions):
+        elif "region" not in values and regions.is_region_name(part):
             values["region"] = part
-        elif "registration_url" not in values and re.match(r"^https?://\S+$", part):
+        elif "registration_url" not in values and is_url(part):
             values["registration_url"] = part
         else:
             description_parts.append(part)
@@ -95,65 +77,16 @@ def parse_shortcut(text: str, regions: RegionNames, tz: ZoneInfo) -> Event:
         else:
             values["description"] = " | ".join(description_parts)
 
-    start = end = deadline = None
-    try:
-        start, end = parse_when(parts[0], tz)
-    except german_dates.DateParseError as exc:
-        problems.append(FieldProblem("start", str(exc)))
-    if "end" in values and start is not None:
-        try:
-            end = german_dates.parse_end(values["end"], start)
-        except german_dates.DateParseError as exc:
-            problems.append(FieldProblem("end", str(exc)))
-    if "registration_deadline" in values:
-        try:
-            deadline = german_dates.parse_date_or_datetime(values["registration_deadline"], tz)
-        except german_dates.DateParseError as exc:
-            problems.append(FieldProblem("registration_deadline", str(exc)))
-    kind = "sonstiges"
-    if "kind" in values:
-        try:
-            kind = resolve_kind(values["kind"])
-        except ValueError as exc:
-            problems.append(FieldProblem("kind", str(exc)))
-    region_id = None
-    if "region" in values:
-        try:
-            region_id = regions.resolve(values["region"])
-        except ValueError as exc:
-            problems.append(FieldProblem("region", str(exc)))
-    place, online_url = split_place(parts[2])
+    # An "Ende:" part is parsed after the first part, so it wins over a range given there.
+    fields, errors = parse_fields(
+        {"when": parts[0], "title": parts[1], "place": parts[2], **values}, regions, tz)
+    problems.extend(error.problem for error in errors)
     if "online_url" in values:
-        online_url = values["online_url"]
-        place = "online"
-    if problems or start is None:
+        fields["place"] = "online"
+    if problems or "start" not in fields:
         raise EventInputError(problems)
-    event = Event(
-        title=parts[1],
-        kind=kind,
-        start=start,
-        end=end,
-        place=place,
-        online_url=online_url,
-        region_id=region_id,
-        description=values.get("description", ""),
-        registration_url=values.get("registration_url"),
-        registration_deadline=deadline,
-    )
+    event = event_from_fields(fields)
     found = validate(event, regions)
     if found:
         raise EventInputError(found)
     return event
-
-
-def _is_kind(text: str) -> bool:
-    key = RegionNames.key(text)
-    return any(key in (kind, RegionNames.key(label)) for kind, label in EVENT_KINDS.items())
-
-
-def _is_region(text: str, regions: RegionNames) -> bool:
-    try:
-        regions.resolve(text)
-    except ValueError:
-        return False
-    return True

@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from thekiz_bot.events.importer import ImportedEvent
-from thekiz_bot.events.model import STATUS_ACTIVE, STATUS_CANCELLED, Event
+from thekiz_bot.events.model import Event, EventStatus
 from thekiz_bot.storage.database import Database, to_iso
 
 # Fields whose change a person who was told about the event needs to hear about.
@@ -77,7 +76,7 @@ class EventStore:
             description=str(row["description"]),
             registration_url=row["registration_url"],
             registration_deadline=self._moment(row["registration_deadline"]),
-            status=str(row["status"]),
+            status=EventStatus(row["status"]),
             sequence=int(row["sequence"]),
             updated_at=self._moment(row["updated_at"]),
         )
@@ -107,7 +106,8 @@ class EventStore:
 
     def upcoming(self, now: datetime, include_cancelled: bool = False) -> list[Event]:
         """Events that have not ended yet, soonest first."""
-        statuses = (STATUS_ACTIVE, STATUS_CANCELLED) if include_cancelled else (STATUS_ACTIVE,)
+        statuses = (EventStatus.ACTIVE, EventStatus.CANCELLED) if include_cancelled \
+            else (EventStatus.ACTIVE,)
         rows = self._db.query(
             f"""
             SELECT * FROM events
@@ -174,22 +174,24 @@ class EventStore:
         before = self.get(event_id)
         if before is None:
             return None
-        return self.update(replace(before, status=STATUS_CANCELLED), now)
+        return self.update(replace(before, status=EventStatus.CANCELLED), now)
 
-    def import_events(self, imported: Sequence[ImportedEvent], now: datetime) -> ImportSummary:
-        """Create or update by the file's ids, all in one transaction."""
+    def import_events(self, imported: Sequence[Event], now: datetime) -> ImportSummary:
+        """Create or update by the events' external ids, all in one transaction."""
         created: list[Event] = []
         changed: list[EventChange] = []
         unchanged: list[Event] = []
         with self._db.transaction() as conn:
-            for item in imported:
+            for event in imported:
+                if event.external_id is None:
+                    raise ValueError("an imported event needs its external id")
                 rows = conn.execute(
-                    "SELECT id FROM events WHERE external_id = ?", (item.event.external_id,)
+                    "SELECT id FROM events WHERE external_id = ?", (event.external_id,)
                 ).fetchall()
                 if not rows:
-                    created.append(self._insert(conn, item.event, now))
+                    created.append(self._insert(conn, event, now))
                     continue
-                change = self._update(conn, replace(item.event, id=int(rows[0]["id"])), now)
+                change = self._update(conn, replace(event, id=int(rows[0]["id"])), now)
                 assert change is not None
                 if change.fields:
                     changed.append(change)

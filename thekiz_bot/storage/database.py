@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+# How long a write waits for another process's write (the CLI's import, the bot's outbox)
+# before giving up: long enough for any of this project's transactions, short enough that a
+# person waiting for an answer does not notice.
+BUSY_TIMEOUT_SECONDS = 1.0
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -167,13 +172,14 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
-            str(path), check_same_thread=False, isolation_level=None, timeout=30
+            str(path), check_same_thread=False, isolation_level=None,
+            timeout=BUSY_TIMEOUT_SECONDS,
         )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
         self._migrate(migrations)
 
     def close(self) -> None:

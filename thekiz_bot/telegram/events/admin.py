@@ -17,18 +17,18 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes, ConversationHandler
 
 from thekiz_bot.events import dates as german_dates
+from thekiz_bot.events.fields import FieldContext, FieldError, parse_field
+from thekiz_bot.events.fields import key as field_key
 from thekiz_bot.events.model import (
     EVENT_KINDS,
     FIELD_LABELS,
     Event,
     EventInputError,
-    RegionNames,
-    resolve_kind,
-    split_place,
     validate,
 )
 from thekiz_bot.events.render import event_card_html
 from thekiz_bot.events.shortcut import parse_shortcut
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature
@@ -45,10 +45,9 @@ DRAFT_KEY = "event_form"
 EDIT_KEY = "event_edit"
 FORM_STEPS = ("title", "kind", "start", "end", "place", "online_url", "region", "description",
               "registration_url", "registration_deadline")
-CLEAR = ("-", "–", "—")
 # Which validation problems belong to the step the admin just answered.
 _STEP_PROBLEMS = {"place": ("place", "online_url"), "start": ("start", "end")}
-_EDIT_KEYS = {RegionNames.key(label): name for name, label in FIELD_LABELS.items()}
+_EDIT_KEYS = {field_key(label): name for name, label in FIELD_LABELS.items()}
 _EDIT_KEYS.update({"art": "kind", "anmeldung": "registration_url", "link": "online_url",
                    "frist": "registration_deadline", "datum": "start", "ende": "end",
                    "titel": "title", "ort": "place", "beschreibung": "description"})
@@ -58,41 +57,13 @@ class StepError(ValueError):
     """The answer to one step is unusable; the message (German) says why."""
 
 
-def parse_step(field: str, text: str, values: dict[str, Any], regions: RegionNames,
+def parse_step(field: str, text: str, values: dict[str, Any], regions: RegionFinder,
                tz: ZoneInfo) -> dict[str, Any]:
     """The draft values an answer sets; raises StepError with a German message."""
-    text = text.strip()
-    clear = text in CLEAR
     try:
-        if field == "title":
-            if not text:
-                raise StepError("Der Titel fehlt.")
-            return {"title": text}
-        if field == "kind":
-            return {"kind": resolve_kind(text)}
-        if field == "start":
-            return {"start": german_dates.parse_datetime(text, tz)}
-        if field == "end":
-            return {"end": None if clear else german_dates.parse_end(text, values["start"])}
-        if field == "place":
-            place, url = split_place(text)
-            return {"place": place, "online_url": url}
-        if field == "online_url":
-            return {"online_url": None if clear else text}
-        if field == "region":
-            return {"region_id": regions.resolve(text)}
-        if field == "description":
-            return {"description": "" if clear else text}
-        if field == "registration_url":
-            return {"registration_url": None if clear else text}
-        if field == "registration_deadline":
-            return {"registration_deadline": None if clear
-                    else german_dates.parse_date_or_datetime(text, tz)}
-    except StepError:
-        raise
-    except ValueError as exc:  # DateParseError and unknown kinds/regions say it in German
-        raise StepError(str(exc)) from exc
-    raise StepError("Unbekanntes Feld.")
+        return parse_field(field, text, FieldContext(regions, tz, values.get("start")))
+    except FieldError as exc:
+        raise StepError(exc.message) from exc
 
 
 def draft_event(values: dict[str, Any], now: datetime) -> Event:
@@ -110,7 +81,7 @@ def draft_event(values: dict[str, Any], now: datetime) -> Event:
     )
 
 
-def _step_problems(event: Event, field: str, regions: RegionNames) -> list[str]:
+def _step_problems(event: Event, field: str, regions: RegionFinder) -> list[str]:
     fields = _STEP_PROBLEMS.get(field, (field,))
     return [p.message for p in validate(event, regions) if p.field in fields]
 
@@ -377,7 +348,7 @@ async def on_edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             reply_markup=event_keyboards.edit_fields(event_id))
         return END
     key, _, value = rest.partition(":")
-    field = _EDIT_KEYS.get(RegionNames.key(key))
+    field = _EDIT_KEYS.get(field_key(key))
     if field is None or not value.strip():
         await message.reply_text(event_texts.EDIT_USAGE)
         return END

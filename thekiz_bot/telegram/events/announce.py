@@ -14,9 +14,9 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes, ConversationHandler
 
 from thekiz_bot.broadcast.announcements import AnnouncementError, Preview
+from thekiz_bot.broadcast.telegram_sender import calendar_button
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events import texts as event_texts
-from thekiz_bot.telegram.events.delivery import calendar_button
 from thekiz_bot.telegram.events.feature import get_feature
 from thekiz_bot.telegram.events.listing import admin_callback, query_chat_id, refuse_message
 

@@ -20,13 +20,14 @@ from telegram.ext import Application, ContextTypes
 
 from thekiz_bot.broadcast.announcements import Announcements
 from thekiz_bot.broadcast.outbox import Outbox
+from thekiz_bot.broadcast.telegram_sender import TelegramSender, broadcast_bot
 from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits
-from thekiz_bot.events.model import RegionNames
 from thekiz_bot.events.reminders import Clock, QueuedReminder, Reminders, run_reminder_loop, system_clock
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.storage.database import utc_now
-from thekiz_bot.telegram.events.delivery import AdminReporter, TelegramSender, broadcast_bot
+from thekiz_bot.telegram.events.delivery import AdminReporter
 from thekiz_bot.telegram.services import BotServices
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,8 @@ class EventFeature:
 
     # --- built on demand, so that a knowledge base reload brings new region names -----------
 
-    def regions(self) -> RegionNames:
-        return RegionNames(tuple(self.services.knowledge.current.kb.regions))
+    def regions(self) -> RegionFinder:
+        return RegionFinder(self.services.knowledge.current.kb.regions)
 
     def announcements(self) -> Announcements:
         return Announcements(self.events, self.subscriptions, self.outbox, self.regions(), self.tz)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from thekiz_bot.broadcast.telegram_sender import calendar_button
 from thekiz_bot.events import dates as german_dates
 from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, Event
 from thekiz_bot.knowledge.loader import Region
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.events import texts as event_texts
-from thekiz_bot.telegram.events.delivery import calendar_button
 
 # Patterns for CallbackQueryHandler.
 CALENDAR = r"^ev1:ics:(\d+)$"

@@ -12,7 +12,6 @@ from thekiz_bot.broadcast.outbox import BroadcastStats
 from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, EventInputError, FieldProblem
 from thekiz_bot.events.shortcut import SHORTCUT_EXAMPLE
 
-CALENDAR_BUTTON = "📅 In meinen Kalender"
 CALENDAR_CAPTION = "Öffnen Sie die Datei, um den Termin in Ihren Kalender zu übernehmen."
 EVENT_GONE = "Diesen Termin gibt es nicht mehr."
 EVENT_CANCELLED_ALERT = "Dieser Termin wurde abgesagt."
