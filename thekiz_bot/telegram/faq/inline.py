@@ -15,12 +15,7 @@ from telegram.ext import ContextTypes
 from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
-<<<<<<< HEAD
-from thekiz_bot.matching.matcher import MatchResult
-=======
-from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching.result import MatchResult, MatchStatus
->>>>>>> 184d2a4 (Split knowledge model/validation/loader and matcher index/scoring/decision; MatchStatus enum; saved region as a matcher argument; idempotent umlaut folding and one slug)
 from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
