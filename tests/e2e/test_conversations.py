@@ -8,7 +8,8 @@ from tests.helpers.fakes.updates import TgUser
 from tests.helpers.telegram import ADMIN, ANNA, BEN, TEAM, RunningBot
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.matching.render import FALLBACK_INTRO, SUGGEST_INTRO
-from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as messages
 
 # Candidates for outcomes whose exact wording depends on the matcher's tuning: the tests take
 # the first one the matcher in service classifies that way.
@@ -272,14 +273,14 @@ async def test_privacy_commands_show_and_delete_everything(tg_bot: RunningBot) -
     assert again.text == messages.DELETED_NOTHING
 
     in_group = await tg_bot.harness.send(ANNA, "/meine_daten@thekiz_test_bot", chat=TEAM)
-    assert in_group.text == messages.PRIVATE_ONLY
+    assert in_group.text == common.PRIVATE_ONLY
 
 
 async def test_admin_commands_are_refused_for_everyone_else(tg_bot: RunningBot) -> None:
     await tg_bot.harness.send(ANNA, "Was ist die Prozessbegleitung?")
     for command in ("/statistik", "/neu_laden"):
         refused = await tg_bot.harness.send(BEN, command)
-        assert refused.texts == [messages.ADMIN_ONLY]
+        assert refused.texts == [common.ADMIN_ONLY]
     stats = await tg_bot.harness.send(ADMIN, "/statistik")
     assert "Fragen insgesamt: 1" in stats.text and "beantwortet: 1" in stats.text
 

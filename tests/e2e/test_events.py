@@ -15,9 +15,10 @@ from tests.helpers.fakes.broadcast_api import BroadcastFakeBotApi
 from tests.helpers.fakes.updates import TgUser
 from tests.helpers.telegram import ADMIN, ANNA, BEN, RunningBot, start_parts
 from thekiz_bot.broadcast.worker import DeliveryLimits
-from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EVENTS_KEY, EventFeature
-from thekiz_bot.telegram.events.setup import register
+from thekiz_bot.telegram.texts import announcements as announcement_texts
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import events as event_texts
 
 TODAY = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
 FAST_LIMITS = DeliveryLimits(rate=200, per_chat_interval=0.0, max_attempts=4,
@@ -29,7 +30,7 @@ FAST_LIMITS = DeliveryLimits(rate=200, per_chat_interval=0.0, max_attempts=4,
 async def running(api: FakeBotApi, db_path: Path, clock: FakeClock | None = None,
                   limits: DeliveryLimits = FAST_LIMITS,
                   reminder_interval: float = 3600) -> AsyncIterator[RunningBot]:
-    bot = start_parts(api, db_path, features=[register])
+    bot = start_parts(api, db_path)
     feature = feature_of(bot)
     feature.limits = limits
     feature.clock = clock or FakeClock(TODAY)
@@ -141,7 +142,7 @@ async def test_non_admins_are_refused_everything_for_staff(fake_api: FakeBotApi,
                         "/termin_bearbeiten 1 Titel: Gekapert", "/termin_absagen 1",
                         "/ankuendigen Hallo alle", "/ankuendigen"):
             answer = await h.send(ANNA, command)
-            assert answer.text == event_texts.ADMIN_ONLY, command
+            assert answer.text == common.ADMIN_ONLY, command
         cards = await h.send(ANNA, "/termine")
         assert all("Bearbeiten" not in b["text"] for m in cards.sent for b in m.buttons)
         draft = feature.announcements().preview_text("Hallo", 5, created_by=ADMIN.id,
@@ -149,7 +150,7 @@ async def test_non_admins_are_refused_everything_for_staff(fake_api: FakeBotApi,
         for data in (f"an1:send:{draft.broadcast_id}", "ev1:cx:1:y", "ev1:ef:1:title",
                      "ev1:edit:1", "an1:ev:1"):
             pressed = await h.press_data(ANNA, cards.last, data)
-            assert pressed.callback_answer["text"] == event_texts.ADMIN_ONLY, data
+            assert pressed.callback_answer["text"] == common.ADMIN_ONLY, data
         assert feature.events.get(event.id) == event
         assert feature.outbox.draft(draft.broadcast_id).status == "draft"
         assert not feature.outbox.has_work()
@@ -301,7 +302,7 @@ async def test_announcement_preview_confirm_progress_and_report(db_path: Path) -
         assert not feature.subscriptions.get(readers[0].id).active
 
         twice = await h.press_data(ADMIN, question, send)
-        assert twice.callback_answer["text"] == event_texts.ANNOUNCE_ALREADY
+        assert twice.callback_answer["text"] == announcement_texts.ANNOUNCE_ALREADY
         assert api.deliveries("vormerken")[ANNA.id] == 1
         assert api.rejected() == []
 
@@ -324,7 +325,7 @@ async def test_announcing_an_event_from_the_list_and_dropping_a_preview(db_path:
         assert "Neuer Termin" in shown.text and "In meinen Kalender" in shown.buttons[0]["text"]
         assert "Empfänger: <b>2 Personen</b>" in question.html  # Gotha + all of Thuringia
         dropped = await h.press(ADMIN, question, "Verwerfen")
-        assert dropped.edits[-1].params["text"] == event_texts.ANNOUNCE_DROPPED
+        assert dropped.edits[-1].params["text"] == announcement_texts.ANNOUNCE_DROPPED
 
         again = await h.send(ADMIN, "/termine alle")
         card = next(m for m in again.sent if "Fachtag Gotha" in m.text)

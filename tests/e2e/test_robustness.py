@@ -11,8 +11,9 @@ import yaml
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.telegram_html import parse_html
 from tests.helpers.telegram import ADMIN, ANNA, BEN, RunningBot, copy_knowledge, start_parts
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.app import BotTuning
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as messages
 
 QUESTION = "Was ist die Prozessbegleitung?"
 
@@ -76,7 +77,7 @@ async def test_persistent_failure_is_logged_with_update_id_and_bot_keeps_running
 async def test_rejected_message_gets_a_polite_apology(tg_bot: RunningBot) -> None:
     tg_bot.api.inject_error("sendMessage", 400, "Bad Request: injected test rejection")
     reply = await tg_bot.harness.send(ANNA, QUESTION)
-    assert reply.texts == [messages.SORRY]
+    assert reply.texts == [common.SORRY]
 
 
 async def test_failed_button_press_gets_an_apology_alert(tg_bot: RunningBot) -> None:

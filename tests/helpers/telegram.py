@@ -14,7 +14,7 @@ from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.config import Settings
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.records import Records
-from thekiz_bot.telegram.app import FEATURE_REGISTRARS, BotTuning, Registrar, build_application
+from thekiz_bot.telegram.app import BotTuning, build_application
 from thekiz_bot.telegram.services import KnowledgeService, KnowledgeSnapshot
 
 ANNA = TgUser(1001, "Anna", "Koordinatorin")
@@ -58,7 +58,6 @@ def make_settings(api: FakeBotApi, db_path: Path, knowledge_dir: Path = REAL_KNO
 
 def start_parts(api: FakeBotApi, db_path: Path, knowledge_dir: Path = REAL_KNOWLEDGE,
                 tuning: BotTuning = FAST,
-                features: Sequence[Registrar] = FEATURE_REGISTRARS,
                 snapshot: KnowledgeSnapshot | None = None) -> RunningBot:
     """Build (not start) the real application as `python bot.py run` would, against the fake.
 
@@ -69,6 +68,5 @@ def start_parts(api: FakeBotApi, db_path: Path, knowledge_dir: Path = REAL_KNOWL
     knowledge = (KnowledgeService(knowledge_dir, snapshot) if snapshot is not None
                  else KnowledgeService.load(knowledge_dir))
     records = Records(Database(db_path))
-    application = build_application(settings, knowledge, records, features=features,
-                                     tuning=tuning)
+    application = build_application(settings, knowledge, records, tuning=tuning)
     return RunningBot(BotHarness(api, application), records, knowledge, settings)

@@ -19,8 +19,9 @@ from telegram.request import HTTPXRequest
 from thekiz_bot.broadcast.outbox import Job
 from thekiz_bot.broadcast.states import Purpose, SendOutcome
 from thekiz_bot.broadcast.worker import SendResult
+from thekiz_bot.telegram.callbacks import AddToCalendar
+from thekiz_bot.telegram.texts.events import CALENDAR_BUTTON
 
-CALENDAR_BUTTON = "📅 In meinen Kalender"
 # Telegram's wording when the chat cannot be reached any more; no retry helps.
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid",
          "have no rights to send", "need administrator rights", "chat_write_forbidden")
@@ -29,7 +30,7 @@ _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_inv
 def calendar_button(event_id: int) -> InlineKeyboardMarkup:
     """The button under every message about an event; the bot answers it with an .ics file."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(CALENDAR_BUTTON, callback_data=f"ev1:ics:{event_id}")]]
+        [[InlineKeyboardButton(CALENDAR_BUTTON, callback_data=AddToCalendar(event_id).encode())]]
     )
 
 

@@ -1,7 +1,7 @@
 """The Telegram application: every handler registered in one place, and the process entry point.
 
-`build_application` wires the handlers (readable top to bottom: commands, buttons, inline mode,
-feature modules, then the catch-all question handlers); `run` is `python bot.py run`.
+`handlers()` lists every handler in the order PTB tries them; `build_application` wires them
+with the services, rate limiter and update processor; `run` is `python bot.py run`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommandScopeChat, LinkPreviewOptions, Update
@@ -19,8 +20,10 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -31,23 +34,19 @@ from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import KnowledgeError
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.records import Records
-from thekiz_bot.telegram import callbacks, commands, errors, messages
-from thekiz_bot.telegram.events.setup import register as register_events
+from thekiz_bot.telegram import callbacks, commands, errors
+from thekiz_bot.telegram.events import announce, cancel, edit, listing, subscriptions
+from thekiz_bot.telegram.events import setup as events_setup
+from thekiz_bot.telegram.events.conversation import admin_conversation
 from thekiz_bot.telegram.faq import admin, feedback, inline, privacy, questions, region, welcome
 from thekiz_bot.telegram.faq import contacts as contacts_cmd
 from thekiz_bot.telegram.logs import configure_logging
 from thekiz_bot.telegram.ratelimit import RetryingRateLimiter
 from thekiz_bot.telegram.services import SERVICES_KEY, BotServices, KnowledgeService, RegionPrivacy
+from thekiz_bot.telegram.texts import common
 
 log = logging.getLogger(__name__)
-
-Registrar = Callable[[Application, BotServices], None]  # type: ignore[type-arg]
-
-# Feature modules plug in here, one line each (e.g. `events_tg.register`). A registrar adds its
-# handlers (they run before the catch-all question handler, so its conversations get the text
-# messages they wait for), its commands to services.commands, its personal data to
-# services.privacy_providers and its start/stop hooks.
-FEATURE_REGISTRARS: tuple[Registrar, ...] = (register_events,)
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, object]]
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,6 @@ def build_application(
     knowledge: KnowledgeService,
     records: Records,
     *,
-    features: Sequence[Registrar] = FEATURE_REGISTRARS,
     tuning: BotTuning | None = None,
 ) -> Application:  # type: ignore[type-arg]
     if not settings.telegram_token:
@@ -110,52 +108,76 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
-
-    new_message = filters.UpdateType.MESSAGE
-    private = filters.ChatType.PRIVATE & new_message
-    groups = filters.ChatType.GROUPS & new_message
-
-    def command(name: str, callback: Callable, aliases: Sequence[str] = ()) -> CommandHandler:  # type: ignore[type-arg]
-        return CommandHandler([name, *aliases], callback, filters=new_message)
-
-    application.add_handlers(
-        [
-            command("start", welcome.on_start),
-            command("hilfe", welcome.on_help, aliases=["help"]),
-            command("frage", questions.on_frage),
-            command("kontakt", contacts_cmd.on_contact),
-            command("region", region.on_region),
-            command("datenschutz", privacy.on_privacy),
-            command("meine_daten", privacy.on_my_data),
-            command("daten_loeschen", privacy.on_delete_request),
-            command("neu_laden", admin.on_reload),
-            command("statistik", admin.on_statistics),
-            CallbackQueryHandler(feedback.on_vote, pattern=callbacks.pattern(callbacks.Vote)),
-            CallbackQueryHandler(questions.on_show_entry,
-                                 pattern=callbacks.pattern(callbacks.ShowEntry)),
-            CallbackQueryHandler(region.on_pick_region,
-                                 pattern=callbacks.pattern(callbacks.PickRegion)),
-            CallbackQueryHandler(privacy.on_confirm_deletion,
-                                 pattern=callbacks.pattern(callbacks.ConfirmDeletion)),
-            InlineQueryHandler(inline.on_inline_query),
-        ]
-    )
-    for register in features:
-        register(application, services)
-    application.add_handlers(
-        [
-            MessageHandler(private & filters.COMMAND, welcome.on_unknown_command),
-            # Answers shared via inline mode come back as text "via @bot": not questions.
-            MessageHandler(private & filters.TEXT & ~filters.VIA_BOT, questions.on_private_text),
-            MessageHandler(groups & filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT,
-                           questions.on_group_text),
-            MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-                           questions.on_non_text),
-            CallbackQueryHandler(questions.on_stale_button),
-        ]
-    )
+    events_setup.install(application, services)
+    application.add_handlers(handlers())
     application.add_error_handler(errors.on_error)
     return application
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Every handler of the bot, in the order PTB tries them (the first that matches wins).
+
+    Order matters: the admin conversation comes first so that its steps get the admin's text
+    and buttons; commands and buttons next; the catch-alls (unknown command, questions, stale
+    buttons) last, so they only get what nothing else wanted.
+    """
+    message = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & message
+    groups = filters.ChatType.GROUPS & message
+
+    def command(name: str, callback: Callback,
+                aliases: Sequence[str] = ()) -> CommandHandler:  # type: ignore[type-arg]
+        return CommandHandler([name, *aliases], callback, filters=message)
+
+    def button(kind: callbacks.ActionType,
+               callback: Callback) -> CallbackQueryHandler:  # type: ignore[type-arg]
+        return CallbackQueryHandler(callback, pattern=callbacks.pattern(kind))
+
+    return [
+        # Admins: creating and editing events, writing announcements (steps that wait for text).
+        admin_conversation(),
+        # Everyone: questions, contacts, region, privacy.
+        command("start", welcome.on_start),
+        command("hilfe", welcome.on_help, aliases=["help"]),
+        command("frage", questions.on_frage),
+        command("kontakt", contacts_cmd.on_contact),
+        command("region", region.on_region),
+        command("datenschutz", privacy.on_privacy),
+        command("meine_daten", privacy.on_my_data),
+        command("daten_loeschen", privacy.on_delete_request),
+        # Everyone: events and subscriptions.
+        command("termine", listing.on_events),
+        command("abo", subscriptions.on_subscribe),
+        command("abbestellen", subscriptions.on_unsubscribe),
+        command("abbrechen", events_setup.on_nothing_to_cancel),
+        # Admins (guarded in the handler: everyone else gets the one refusal).
+        command("neu_laden", admin.on_reload),
+        command("statistik", admin.on_statistics),
+        command("termin_absagen", cancel.on_cancel_command),
+        # Buttons, one per kind of callback data (telegram/callbacks.py).
+        button(callbacks.Vote, feedback.on_vote),
+        button(callbacks.ShowEntry, questions.on_show_entry),
+        button(callbacks.PickRegion, region.on_pick_region),
+        button(callbacks.ConfirmDeletion, privacy.on_confirm_deletion),
+        button(callbacks.AddToCalendar, listing.on_calendar),
+        button(callbacks.MoreEvents, listing.on_more),
+        button(callbacks.Subscription, subscriptions.on_subscription_button),
+        button(callbacks.EditEvent, edit.on_edit_menu),
+        button(callbacks.CancelEvent, cancel.on_cancel_button),
+        button(callbacks.ConfirmCancel, cancel.on_cancel_answer),
+        button(callbacks.AnnounceEvent, announce.on_announce_event),
+        button(callbacks.SendAnnouncement, announce.on_send),
+        button(callbacks.DropAnnouncement, announce.on_drop),
+        InlineQueryHandler(inline.on_inline_query),
+        # Catch-alls.
+        MessageHandler(private & filters.COMMAND, welcome.on_unknown_command),
+        # Answers shared via inline mode come back as text "via @bot": not questions.
+        MessageHandler(private & filters.TEXT & ~filters.VIA_BOT, questions.on_private_text),
+        MessageHandler(groups & filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT,
+                       questions.on_group_text),
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, questions.on_non_text),
+        CallbackQueryHandler(questions.on_stale_button),
+    ]
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -188,19 +210,19 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 def run(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM; exit codes: 0 clean stop, 1 failure, 2 configuration."""
     if not settings.telegram_token:
-        print(messages.MISSING_TOKEN, file=sys.stderr)
+        print(common.MISSING_TOKEN, file=sys.stderr)
         return 2
     try:
         knowledge = KnowledgeService.load(settings.knowledge_dir)
     except KnowledgeError as exc:
-        print(messages.KNOWLEDGE_INVALID, file=sys.stderr)
+        print(common.KNOWLEDGE_INVALID, file=sys.stderr)
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
         return 1
     try:
         db = Database(settings.db_path)
     except (sqlite3.Error, OSError) as exc:
-        print(messages.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
+        print(common.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
         return 1
     configure_logging(settings.log_level, [settings.telegram_token, settings.webhook_secret])
     if settings.webhook_url and not settings.webhook_secret:
@@ -209,10 +231,10 @@ def run(settings: Settings) -> int:
     try:
         _serve(build_application(settings, knowledge, Records(db)), settings)
     except InvalidToken:
-        print(messages.TOKEN_REJECTED, file=sys.stderr)
+        print(common.TOKEN_REJECTED, file=sys.stderr)
         return 2
     except NetworkError:
-        print(messages.TELEGRAM_UNREACHABLE, file=sys.stderr)
+        print(common.TELEGRAM_UNREACHABLE, file=sys.stderr)
         return 1
     finally:
         db.close()

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.texts import common
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _tell_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(messages.SORRY, show_alert=True)
+            await update.callback_query.answer(common.SORRY, show_alert=True)
         elif update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, messages.SORRY)
+            await context.bot.send_message(update.effective_chat.id, common.SORRY)
     except TelegramError as exc:
         # The apology failed too (blocked, still rate-limited, query expired): log and go on.
         log.warning("update %s: could not apologise: %s", update.update_id, exc)

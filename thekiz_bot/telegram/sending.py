@@ -14,15 +14,15 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.split import split_html
+from thekiz_bot.telegram.texts import common
 
 log = logging.getLogger(__name__)
 
 
 def parts_of(html_text: str) -> list[str]:
     """The message parts; never empty (Telegram refuses empty messages)."""
-    return split_html(html_text) or [messages.SORRY]
+    return split_html(html_text) or [common.SORRY]
 
 
 async def send_html(

@@ -23,9 +23,9 @@ from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_kn
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import utc_now
 from thekiz_bot.storage.records import Records, UserRepository
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.commands import CommandInfo
+from thekiz_bot.telegram.texts import faq as texts
 
 SERVICES_KEY = "thekiz_services"
 Hook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
@@ -105,7 +105,7 @@ class PersonalDataProvider(Protocol):
 class RegionPrivacy:
     """The `users` row: the region a user picked with /region."""
 
-    purpose = messages.REGION_PRIVACY
+    purpose = texts.REGION_PRIVACY
 
     def __init__(self, users: UserRepository, knowledge: KnowledgeService) -> None:
         self._users = users

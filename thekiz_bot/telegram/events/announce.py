@@ -10,27 +10,26 @@ from __future__ import annotations
 import re
 
 from telegram import Message, Update
-from telegram.constants import ChatType
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram.ext import ContextTypes
 
 from thekiz_bot.broadcast.announcements import AnnouncementError, Preview
-from thekiz_bot.broadcast.telegram_sender import calendar_button
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.events import keyboards as event_keyboards
-from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import get_feature
-from thekiz_bot.telegram.events.listing import admin_callback, query_chat_id, refuse_message
+from thekiz_bot.telegram.events.states import ANNOUNCE_TEXT, END
+from thekiz_bot.telegram.guards import admin_only, private_only
+from thekiz_bot.telegram.texts import announcements as texts
+from thekiz_bot.telegram.updates import query_chat_id
 
-ANNOUNCE_TEXT = 4
-END = ConversationHandler.END
 CHOICES_LIMIT = 10
 
 
 async def _show_preview(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
                         preview: Preview, event_id: int | None) -> None:
-    markup = calendar_button(event_id) if event_id is not None else None
+    markup = event_keyboards.calendar(event_id) if event_id is not None else None
     await context.bot.send_message(chat_id, preview.text, reply_markup=markup)
-    question = (event_texts.preview_question(preview.recipients) if preview.recipients
-                else f"{event_texts.PREVIEW_ABOVE}\n{event_texts.ANNOUNCE_NOBODY}")
+    question = (texts.preview_question(preview.recipients) if preview.recipients
+                else f"{texts.PREVIEW_ABOVE}\n{texts.ANNOUNCE_NOBODY}")
     await context.bot.send_message(
         chat_id, question,
         reply_markup=event_keyboards.announce_confirm(preview.broadcast_id, preview.recipients))
@@ -54,19 +53,18 @@ async def _preview_message_text(context: ContextTypes.DEFAULT_TYPE, message: Mes
     await _show_preview(context, message.chat.id, preview, None)
 
 
+@admin_only
+@private_only
 async def on_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
-    if message is None or await refuse_message(update, context):
-        return END
-    if message.chat.type != ChatType.PRIVATE:
-        await message.reply_text(event_texts.PRIVATE_ONLY)
+    if message is None:
         return END
     if context.args:
         await _preview_message_text(context, message, strip_command=True)
         return END
     feature = get_feature(context)
     upcoming = feature.events.upcoming(feature.clock())[:CHOICES_LIMIT]
-    await message.reply_text(event_texts.ANNOUNCE_ASK,
+    await message.reply_text(texts.ANNOUNCE_ASK,
                              reply_markup=event_keyboards.announce_choices(upcoming))
     return ANNOUNCE_TEXT
 
@@ -79,14 +77,16 @@ async def on_announce_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return END
 
 
+@admin_only
 async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    pressed = await admin_callback(update, context)
-    if pressed is None:
+    query = update.callback_query
+    action = callbacks.parse(query.data) if query else None
+    if query is None or not isinstance(action, callbacks.AnnounceEvent):
         return END
-    query, feature, match = pressed
+    feature = get_feature(context)
     await query.answer()
     chat_id = query_chat_id(query)
-    event_id = int(match.group(1))
+    event_id = action.event_id
     try:
         preview = feature.announcements().preview_event(
             event_id, feature.clock(), created_by=query.from_user.id, report_chat_id=chat_id)
@@ -97,12 +97,14 @@ async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     return END
 
 
+@admin_only
 async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await admin_callback(update, context)
-    if pressed is None:
+    query = update.callback_query
+    action = callbacks.parse(query.data) if query else None
+    if query is None or not isinstance(action, callbacks.SendAnnouncement):
         return
-    query, feature, match = pressed
-    broadcast_id = int(match.group(1))
+    feature = get_feature(context)
+    broadcast_id = action.broadcast_id
     draft = feature.outbox.draft(broadcast_id)
     if draft is not None and draft.status == "draft" and isinstance(query.message, Message):
         # Set before queueing: the worker then edits this very message with the progress.
@@ -114,20 +116,22 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(str(exc))
         return
     if count is None:
-        await query.answer(event_texts.ANNOUNCE_ALREADY, show_alert=True)
+        await query.answer(texts.ANNOUNCE_ALREADY, show_alert=True)
         return
     feature.wake_worker()
     await query.answer()
-    await query.edit_message_text(event_texts.sending_started(count))
+    await query.edit_message_text(texts.sending_started(count))
 
 
+@admin_only
 async def on_drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    pressed = await admin_callback(update, context)
-    if pressed is None:
+    query = update.callback_query
+    action = callbacks.parse(query.data) if query else None
+    if query is None or not isinstance(action, callbacks.DropAnnouncement):
         return
-    query, feature, match = pressed
+    feature = get_feature(context)
     await query.answer()
-    if not feature.outbox.discard_draft(int(match.group(1))):
-        await query.edit_message_text(event_texts.ANNOUNCE_ALREADY)
+    if not feature.outbox.discard_draft(action.broadcast_id):
+        await query.edit_message_text(texts.ANNOUNCE_ALREADY)
         return
-    await query.edit_message_text(event_texts.ANNOUNCE_DROPPED)
+    await query.edit_message_text(texts.ANNOUNCE_DROPPED)

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
 from thekiz_bot.broadcast.telegram_sender import retry_seconds
 from thekiz_bot.retry import Backoff, retry
-from thekiz_bot.telegram.events import texts as event_texts
+from thekiz_bot.telegram.texts import announcements as texts
 
 log = logging.getLogger(__name__)
 _REPORT_BACKOFF = Backoff(initial=0.5, maximum=4.0)
@@ -40,7 +40,7 @@ class AdminReporter:
     async def progress(self, stats: BroadcastStats) -> None:
         if stats.report_chat_id is None:
             return
-        text = event_texts.progress(stats)
+        text = texts.progress(stats)
         if stats.progress_message_id is None:
             message = await self._bot.send_message(stats.report_chat_id, text,
                                                    parse_mode=ParseMode.HTML)
@@ -60,12 +60,12 @@ class AdminReporter:
         if stats.progress_message_id is not None:
             try:
                 await self._bot.edit_message_text(
-                    event_texts.progress(stats), chat_id=stats.report_chat_id,
+                    texts.progress(stats), chat_id=stats.report_chat_id,
                     message_id=stats.progress_message_id, parse_mode=ParseMode.HTML,
                 )
             except TelegramError as exc:  # the report below matters more
                 log.info("could not update the progress message: %s", exc)
         chat_id = stats.report_chat_id
-        await retry(lambda: self._bot.send_message(chat_id, event_texts.report(stats),
+        await retry(lambda: self._bot.send_message(chat_id, texts.report(stats),
                                                    parse_mode=ParseMode.HTML),
                     _report_retry, attempts=4)

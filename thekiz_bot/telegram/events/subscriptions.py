@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from thekiz_bot.events.subscriptions import Subscriptions
 from thekiz_bot.knowledge.loader import Region
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.events import keyboards as event_keyboards
-from thekiz_bot.telegram.events import texts as event_texts
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature
-
-
-async def _private(update: Update) -> bool:
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
-        return False
-    if chat.type != ChatType.PRIVATE:
-        await message.reply_text(event_texts.PRIVATE_ONLY)
-        return False
-    return True
+from thekiz_bot.telegram.guards import private_only
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import events as event_texts
+from thekiz_bot.telegram.updates import query_chat_id
 
 
 def _own_region(feature: EventFeature, user_id: int) -> Region | None:
@@ -28,11 +21,11 @@ def _own_region(feature: EventFeature, user_id: int) -> Region | None:
     return feature.services.knowledge.current.kb.region(region_id) if region_id else None
 
 
+@private_only
 async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _private(update):
-        return
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        return
     feature = get_feature(context)
     current = feature.subscriptions.get(user.id)
     markup = event_keyboards.abo_scope(_own_region(feature, user.id))
@@ -48,23 +41,26 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
     query = update.callback_query
     if query is None:
         return
+    pressed = callbacks.parse(query.data)
+    if not isinstance(pressed, callbacks.Subscription):
+        await query.answer(common.STALE_BUTTON, show_alert=True)
+        return
     feature = get_feature(context)
     user_id = query.from_user.id
-    chat_id = query.message.chat.id if query.message else user_id
-    parts = (query.data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
+    chat_id = query_chat_id(query)
+    action = pressed.step
     if action == "regions":
         await query.answer()
         await query.edit_message_text(
             event_texts.ABO_PICK_REGION,
             reply_markup=event_keyboards.abo_regions(feature.services.knowledge.current.kb.regions))
         return
-    if action == "scope" and len(parts) == 3:
+    if action == "scope":
         region_id = None
-        if parts[2] != "-":
-            region = feature.services.knowledge.current.region(parts[2])
+        if pressed.value is not None:
+            region = feature.services.knowledge.current.region(pressed.value)
             if region is None:
-                await query.answer(event_texts.STALE_BUTTON, show_alert=True)
+                await query.answer(common.STALE_BUTTON, show_alert=True)
                 return
             region_id = region.id
         subscription, new = feature.subscriptions.subscribe(user_id, chat_id, region_id)
@@ -77,13 +73,13 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
         return
     current = feature.subscriptions.get(user_id)
     if current is None or not current.active:
-        await query.answer(event_texts.STALE_BUTTON, show_alert=True)
+        await query.answer(common.STALE_BUTTON, show_alert=True)
         return
-    if action == "kind" and len(parts) == 3:
-        if parts[2] == "-":
+    if action == "kind":
+        if pressed.value is None:
             kinds: frozenset[str] = frozenset()
         else:
-            kinds = current.kinds ^ {parts[2]}
+            kinds = current.kinds ^ {pressed.value}
         updated = feature.subscriptions.set_kinds(user_id, kinds)
         await query.answer()
         if updated is not None and updated.kinds != current.kinds:
@@ -98,14 +94,14 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
         region_name = feature.regions().name(current.region_id)
         await query.edit_message_text(event_texts.subscribed(region_name, current.kinds, False))
         return
-    await query.answer(event_texts.STALE_BUTTON, show_alert=True)
+    await query.answer(common.STALE_BUTTON, show_alert=True)
 
 
+@private_only
 async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await _private(update):
-        return
     message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    if message is None or user is None:
+        return
     subscriptions = get_feature(context).subscriptions
     had_one = subscriptions.get(user.id) is not None
     subscriptions.unsubscribe(user.id)
@@ -130,7 +126,7 @@ class SubscriptionPrivacy:
         delivered = self._feature.outbox.db.query(
             "SELECT COUNT(*) FROM outbox WHERE chat_id = ?", (user_id,))[0][0]
         if delivered:
-            lines.append(f"Zustellvermerke für {int(delivered)} Ankündigung(en) an Sie")
+            lines.append(event_texts.delivery_records(int(delivered)))
         return lines
 
     def delete(self, user_id: int) -> int:

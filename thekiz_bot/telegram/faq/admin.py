@@ -8,25 +8,17 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from thekiz_bot.knowledge.loader import KnowledgeError
-from thekiz_bot.telegram import messages
+from thekiz_bot.telegram.guards import admin_only
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import get_services
+from thekiz_bot.telegram.texts import faq as texts
 
 log = logging.getLogger(__name__)
 
 
-async def ensure_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True for admins; others get the refusal and nothing else."""
-    user = update.effective_user
-    if get_services(context).is_admin(user.id if user else None):
-        return True
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(messages.ADMIN_ONLY)
-    return False
-
-
+@admin_only
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await ensure_admin(update, context) or update.effective_message is None:
+    if update.effective_message is None:
         return
     services = get_services(context)
     message = update.effective_message
@@ -34,24 +26,25 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         snapshot = await services.knowledge.reload()
     except KnowledgeError as exc:
         await send_html(context.bot, message.chat.id,
-                        messages.reload_failed([str(issue) for issue in exc.issues]))
+                        texts.reload_failed([str(issue) for issue in exc.issues]))
         return
     except Exception as exc:  # a broken index must not take the old knowledge base down
         log.exception("reload failed")
-        await send_html(context.bot, message.chat.id, messages.reload_failed([repr(exc)]))
+        await send_html(context.bot, message.chat.id, texts.reload_failed([repr(exc)]))
         return
     kb = snapshot.kb
     log.info("knowledge base reloaded: %d entries", len(kb.entries))
     await message.reply_text(
-        messages.reload_ok(len(kb.served_entries), len(kb.contacts), len(kb.regions))
+        texts.reload_ok(len(kb.served_entries), len(kb.contacts), len(kb.regions))
     )
 
 
+@admin_only
 async def on_statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not await ensure_admin(update, context) or update.effective_message is None:
+    if update.effective_message is None:
         return
     services = get_services(context)
     stats = services.records.statistics.summary()
     entries = {e.id: e for e in services.knowledge.current.kb.entries}
     await send_html(context.bot, update.effective_message.chat.id,
-                    messages.statistics_text(stats, entries))
+                    texts.statistics_text(stats, entries))

@@ -7,10 +7,10 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from thekiz_bot.matching import render
-from thekiz_bot.telegram import messages
-from thekiz_bot.telegram.faq.questions import command_argument
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import get_services
+from thekiz_bot.telegram.texts import faq as texts
+from thekiz_bot.telegram.updates import command_argument
 
 
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,11 +23,11 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     stored = services.records.users.region_of(user.id) if user else None
     contacts = matcher.contacts_for_query(topic, saved_region=stored)
     named_region = matcher.find_region(topic) if topic else None
-    blocks = [messages.contacts_heading(topic)]
-    blocks += [render.contact_html(c) for c in contacts] or [messages.NO_CONTACTS]
+    blocks = [texts.contacts_heading(topic)]
+    blocks += [render.contact_html(c) for c in contacts] or [texts.NO_CONTACTS]
     if not topic:
-        blocks.append(messages.CONTACT_TIP)
+        blocks.append(texts.CONTACT_TIP)
     if stored is None and named_region is None:
-        blocks.append(messages.REGION_TIP)
+        blocks.append(texts.REGION_TIP)
     reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
     await send_html(context.bot, chat.id, "\n\n".join(blocks), reply_to=reply_to)

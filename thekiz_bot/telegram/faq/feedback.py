@@ -7,10 +7,11 @@ from telegram.ext import ContextTypes
 
 from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
-from thekiz_bot.telegram import callbacks, messages
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.faq import keyboards
 from thekiz_bot.telegram.sending import remove_buttons, send_html
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
+from thekiz_bot.telegram.texts import faq as texts
 
 NEXT_BEST_COUNT = 3
 
@@ -24,7 +25,7 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     snapshot = services.knowledge.current
     entry = snapshot.entry(vote.entry_key) if isinstance(vote, callbacks.Vote) else None
     if entry is None or not isinstance(vote, callbacks.Vote):
-        await query.answer(messages.ENTRY_GONE, show_alert=True)
+        await query.answer(texts.ENTRY_GONE, show_alert=True)
         await remove_buttons(query.message)
         return
     services.records.feedback.record(
@@ -33,9 +34,9 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Without the buttons the same answer cannot be rated twice by accident.
     await remove_buttons(query.message)
     if vote.rating > 0:
-        await query.answer(messages.THANKS_HELPFUL)
+        await query.answer(texts.THANKS_HELPFUL)
         return
-    await query.answer(messages.THANKS_NOT_HELPFUL)
+    await query.answer(texts.THANKS_NOT_HELPFUL)
     if query.message is None:
         return
     logged = services.records.questions.get(vote.question_id) if vote.question_id else None
@@ -56,11 +57,11 @@ def next_best(snapshot: KnowledgeSnapshot, question: str, rejected: FaqEntry) ->
 def not_helpful_reply(
     snapshot: KnowledgeSnapshot, others: list[FaqEntry], question_id: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    blocks = [messages.NOT_HELPFUL_INTRO]
+    blocks = [texts.NOT_HELPFUL_INTRO]
     default = snapshot.kb.default_contact
     if default is not None:
-        blocks += [messages.ASK_FACHSTELLE, render.contact_html(default)]
+        blocks += [texts.ASK_FACHSTELLE, render.contact_html(default)]
     if not others:
         return "\n\n".join(blocks), None
-    blocks.append(messages.NEXT_BEST_OFFER)
+    blocks.append(texts.NEXT_BEST_OFFER)
     return "\n\n".join(blocks), keyboards.entry_choices(others, question_id)

@@ -16,10 +16,11 @@ from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
 from thekiz_bot.matching.result import MatchResult, MatchStatus
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
 from thekiz_bot.telegram.split import TELEGRAM_TEXT_LIMIT, split_html, visible_length
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as texts
 
 MAX_RESULTS = 5
 # Answers change only with a reload; a minute of caching on Telegram's side is harmless.
@@ -31,11 +32,11 @@ def shareable_html(snapshot: KnowledgeSnapshot, entry: FaqEntry) -> str:
     """The entry as one message: cut at a paragraph with a pointer to the bot when too long."""
     contacts, _ = contacts_for_entry(snapshot.kb, entry, None, False)
     full = render.entry_html(entry, contacts)
-    budget = TELEGRAM_TEXT_LIMIT - visible_length(messages.INLINE_MORE)
+    budget = TELEGRAM_TEXT_LIMIT - visible_length(texts.INLINE_MORE)
     parts = split_html(full, budget)
     if len(parts) <= 1:
         return full
-    return parts[0] + messages.INLINE_MORE
+    return parts[0] + texts.INLINE_MORE
 
 
 def results_for(snapshot: KnowledgeSnapshot, query: str) -> list[InlineQueryResultArticle]:
@@ -45,8 +46,8 @@ def results_for(snapshot: KnowledgeSnapshot, query: str) -> list[InlineQueryResu
     articles = [
         InlineQueryResultArticle(
             id=short_key(entry.id),
-            title=messages.shorten(entry.question, 100),
-            description=messages.shorten(entry.answer, 120),
+            title=common.shorten(entry.question, 100),
+            description=common.shorten(entry.answer, 120),
             input_message_content=InputTextMessageContent(shareable_html(snapshot, entry)),
         )
         for entry in entries[:MAX_RESULTS]
@@ -60,8 +61,8 @@ def results_for(snapshot: KnowledgeSnapshot, query: str) -> list[InlineQueryResu
     return [
         InlineQueryResultArticle(
             id=NO_RESULT_ID,
-            title=messages.INLINE_NOTHING_TITLE,
-            description=messages.INLINE_NOTHING_DESCRIPTION,
+            title=texts.INLINE_NOTHING_TITLE,
+            description=texts.INLINE_NOTHING_DESCRIPTION,
             input_message_content=InputTextMessageContent(
                 split_html(render.result_html(nothing))[0]
             ),
@@ -73,7 +74,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     inline_query = update.inline_query
     if inline_query is None:
         return
-    button = InlineQueryResultsButton(text=messages.INLINE_START_BUTTON, start_parameter="inline")
+    button = InlineQueryResultsButton(text=texts.INLINE_START_BUTTON, start_parameter="inline")
     query = " ".join(inline_query.query.split())
     if not query:
         await inline_query.answer([], button=button, cache_time=CACHE_SECONDS)

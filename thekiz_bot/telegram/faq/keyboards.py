@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from thekiz_bot.knowledge.loader import FaqEntry, Region
-from thekiz_bot.telegram import messages
 from thekiz_bot.telegram.callbacks import ConfirmDeletion, PickRegion, ShowEntry, Vote, short_key
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as texts
 
 # Long labels are cut by Telegram clients anyway; this keeps two-line buttons readable.
 BUTTON_LABEL_LIMIT = 60
@@ -20,10 +21,11 @@ def feedback(entry: FaqEntry, question_id: int, via_suggestion: bool) -> InlineK
     return InlineKeyboardMarkup(
         [[
             InlineKeyboardButton(
-                "👍 Hilfreich", callback_data=Vote(1, key, question_id, via_suggestion).encode()
+                texts.VOTE_HELPFUL_BUTTON,
+                callback_data=Vote(1, key, question_id, via_suggestion).encode(),
             ),
             InlineKeyboardButton(
-                "👎 Nicht hilfreich",
+                texts.VOTE_NOT_HELPFUL_BUTTON,
                 callback_data=Vote(-1, key, question_id, via_suggestion).encode(),
             ),
         ]]
@@ -38,7 +40,7 @@ def entry_choices(
     for number, entry in enumerate(entries, 1):
         label = f"{number}. {entry.question}" if numbered else entry.question
         data = ShowEntry(short_key(entry.id), question_id, replace).encode()
-        rows.append([InlineKeyboardButton(messages.shorten(label, BUTTON_LABEL_LIMIT),
+        rows.append([InlineKeyboardButton(common.shorten(label, BUTTON_LABEL_LIMIT),
                                           callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
@@ -56,7 +58,7 @@ def regions(all_regions: Sequence[Region], current: str | None) -> InlineKeyboar
     ]
     rows = [buttons[i:i + REGION_COLUMNS] for i in range(0, len(buttons), REGION_COLUMNS)]
     if current is not None:
-        rows.append([InlineKeyboardButton("Keine Region speichern",
+        rows.append([InlineKeyboardButton(texts.FORGET_REGION_BUTTON,
                                           callback_data=PickRegion(None).encode())])
     return InlineKeyboardMarkup(rows)
 
@@ -64,7 +66,7 @@ def regions(all_regions: Sequence[Region], current: str | None) -> InlineKeyboar
 def confirm_deletion() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[
-            InlineKeyboardButton(messages.DELETE_YES, callback_data=ConfirmDeletion(True).encode()),
-            InlineKeyboardButton(messages.DELETE_NO, callback_data=ConfirmDeletion(False).encode()),
+            InlineKeyboardButton(texts.DELETE_YES, callback_data=ConfirmDeletion(True).encode()),
+            InlineKeyboardButton(texts.DELETE_NO, callback_data=ConfirmDeletion(False).encode()),
         ]]
     )

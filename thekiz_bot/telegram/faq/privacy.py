@@ -7,12 +7,14 @@ modules (e.g. subscriptions) are covered as soon as they register theirs.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from thekiz_bot.telegram import callbacks, messages
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.faq import keyboards
+from thekiz_bot.telegram.guards import private_only
 from thekiz_bot.telegram.services import BotServices, get_services
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as texts
 
 
 def stored_lines(services: BotServices, user_id: int) -> list[str]:
@@ -24,40 +26,34 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     services = get_services(context)
     purposes = [p.purpose for p in services.privacy_providers]
-    await update.effective_message.reply_text(messages.privacy_text(purposes))
+    await update.effective_message.reply_text(texts.privacy_text(purposes))
 
 
-async def _private_user_id(update: Update) -> int | None:
-    """The user id in a private chat; in groups the data would be shown to everyone."""
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if message is None or chat is None or user is None:
-        return None
-    if chat.type != ChatType.PRIVATE:
-        await message.reply_text(messages.PRIVATE_ONLY)
-        return None
-    return user.id
-
-
+# Only in the private chat: in groups the data would be shown to everyone.
+@private_only
 async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user_id = await _private_user_id(update)
-    if user_id is None or update.effective_message is None:
+    user = update.effective_user
+    if user is None or update.effective_message is None:
         return
+    user_id = user.id
     lines = stored_lines(get_services(context), user_id)
-    text = messages.MY_DATA_NONE if not lines else "\n".join(
-        [messages.MY_DATA_HEADING, *[f"• {line}" for line in lines]]
+    text = texts.MY_DATA_NONE if not lines else "\n".join(
+        [texts.MY_DATA_HEADING, *[f"• {line}" for line in lines]]
     )
     await update.effective_message.reply_text(text)
 
 
+@private_only
 async def on_delete_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user_id = await _private_user_id(update)
-    if user_id is None or update.effective_message is None:
+    user = update.effective_user
+    if user is None or update.effective_message is None:
         return
+    user_id = user.id
     if not stored_lines(get_services(context), user_id):
-        await update.effective_message.reply_text(messages.DELETED_NOTHING)
+        await update.effective_message.reply_text(texts.DELETED_NOTHING)
         return
     await update.effective_message.reply_text(
-        messages.DELETE_CONFIRM, reply_markup=keyboards.confirm_deletion()
+        texts.DELETE_CONFIRM, reply_markup=keyboards.confirm_deletion()
     )
 
 
@@ -67,13 +63,13 @@ async def on_confirm_deletion(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     action = callbacks.parse(query.data)
     if not isinstance(action, callbacks.ConfirmDeletion):
-        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        await query.answer(common.STALE_BUTTON, show_alert=True)
         return
     await query.answer()
     if not action.confirmed:
-        await query.edit_message_text(messages.DELETE_CANCELLED)
+        await query.edit_message_text(texts.DELETE_CANCELLED)
         return
     services = get_services(context)
     for provider in services.privacy_providers:
         provider.delete(query.from_user.id)
-    await query.edit_message_text(messages.DELETED)
+    await query.edit_message_text(texts.DELETED)

@@ -11,19 +11,16 @@ from telegram.ext import ContextTypes
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
 from thekiz_bot.matching.matcher import MatchResult
-from thekiz_bot.telegram import callbacks, messages
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.faq import keyboards
 from thekiz_bot.telegram.sending import replace_with_html, send_html, show_typing
 from thekiz_bot.telegram.services import BotServices, get_services
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as texts
+from thekiz_bot.telegram.updates import command_argument
 
 CHANNEL_CHAT = "chat"
 CHANNEL_GROUP = "group"
-
-
-def command_argument(text: str | None) -> str:
-    """What follows the command: "/kontakt@bot  Jena" → "Jena" (line breaks kept)."""
-    parts = (text or "").split(None, 1)
-    return parts[1].strip() if len(parts) > 1 else ""
 
 
 def addressed_question(message: Message, bot: Bot) -> str | None:
@@ -54,7 +51,7 @@ def present(result: MatchResult, question_id: int) -> tuple[str, InlineKeyboardM
         entries = [c.entry for c in result.suggestions]
         return text, keyboards.entry_choices(entries, question_id)
     if result.status == "fallback":
-        return f"{text}\n\n{messages.FALLBACK_LOGGED}", None
+        return f"{text}\n\n{texts.FALLBACK_LOGGED}", None
     return text, None
 
 
@@ -65,7 +62,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         return
     text = question.strip()
     if not text:
-        await message.reply_text(messages.EMPTY_QUESTION)
+        await message.reply_text(texts.EMPTY_QUESTION)
         return
     services = get_services(context)
     await show_typing(context.bot, chat.id)
@@ -111,7 +108,7 @@ async def on_frage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     question = command_argument(message.text)
     if not question:
-        await message.reply_text(messages.FRAGE_USAGE)
+        await message.reply_text(texts.FRAGE_USAGE)
         return
     channel = CHANNEL_CHAT if chat.type == ChatType.PRIVATE else CHANNEL_GROUP
     await answer(update, context, question, channel)
@@ -119,7 +116,7 @@ async def on_frage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(messages.NON_TEXT)
+        await update.effective_message.reply_text(texts.NON_TEXT)
 
 
 async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,7 +129,7 @@ async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     snapshot = services.knowledge.current
     entry = snapshot.entry(action.entry_key) if isinstance(action, callbacks.ShowEntry) else None
     if entry is None or query.message is None or not isinstance(action, callbacks.ShowEntry):
-        await query.answer(messages.ENTRY_GONE, show_alert=True)
+        await query.answer(texts.ENTRY_GONE, show_alert=True)
         return
     await query.answer()
     region_id = services.records.users.region_of(query.from_user.id)
@@ -149,4 +146,4 @@ async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any button whose data this version does not understand (older formats, other bots)."""
     if update.callback_query is not None:
-        await update.callback_query.answer(messages.STALE_BUTTON, show_alert=True)
+        await update.callback_query.answer(common.STALE_BUTTON, show_alert=True)

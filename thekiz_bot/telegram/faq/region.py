@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from thekiz_bot.telegram import callbacks, messages
+from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.faq import keyboards
-from thekiz_bot.telegram.faq.questions import command_argument
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import get_services
+from thekiz_bot.telegram.texts import common
+from thekiz_bot.telegram.texts import faq as texts
+from thekiz_bot.telegram.updates import command_argument
 
 
 async def on_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -19,7 +21,7 @@ async def on_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = get_services(context)
     snapshot = services.knowledge.current
     if not snapshot.kb.regions:
-        await message.reply_text(messages.REGIONS_MISSING)
+        await message.reply_text(texts.REGIONS_MISSING)
         return
     current_id = services.records.users.region_of(user.id)
     wanted = command_argument(message.text)
@@ -27,12 +29,12 @@ async def on_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         region = snapshot.matcher.resolve_region(wanted)
         if region is not None:
             services.records.users.set_region(user.id, region.id)
-            await message.reply_text(messages.region_saved(region))
+            await message.reply_text(texts.region_saved(region))
             return
-        text = messages.region_unknown(wanted)
+        text = texts.region_unknown(wanted)
     else:
         current = snapshot.kb.region(current_id) if current_id else None
-        text = messages.region_prompt(current)
+        text = texts.region_prompt(current)
     markup = keyboards.regions(snapshot.kb.regions, current_id)
     await send_html(context.bot, message.chat.id, text, markup)
 
@@ -44,18 +46,18 @@ async def on_pick_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     pick = callbacks.parse(query.data)
     services = get_services(context)
     if not isinstance(pick, callbacks.PickRegion):
-        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        await query.answer(common.STALE_BUTTON, show_alert=True)
         return
     user_id = query.from_user.id
     if pick.region_key is None:
         services.records.users.clear_region(user_id)
         await query.answer()
-        await query.edit_message_text(messages.REGION_CLEARED)
+        await query.edit_message_text(texts.REGION_CLEARED)
         return
     region = services.knowledge.current.region(pick.region_key)
     if region is None:
-        await query.answer(messages.STALE_BUTTON, show_alert=True)
+        await query.answer(common.STALE_BUTTON, show_alert=True)
         return
     services.records.users.set_region(user_id, region.id)
     await query.answer()
-    await query.edit_message_text(messages.region_saved(region))
+    await query.edit_message_text(texts.region_saved(region))

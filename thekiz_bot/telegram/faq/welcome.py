@@ -6,16 +6,17 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from thekiz_bot.knowledge.loader import FaqEntry
-from thekiz_bot.telegram import commands, messages
+from thekiz_bot.telegram import commands
 from thekiz_bot.telegram.faq import keyboards
 from thekiz_bot.telegram.sending import send_html
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
+from thekiz_bot.telegram.texts import faq as texts
 
 
 def example_entries(snapshot: KnowledgeSnapshot) -> list[FaqEntry]:
     """The example questions the knowledge base in service really answers."""
     found: list[FaqEntry] = []
-    for question in messages.EXAMPLE_QUESTIONS:
+    for question in texts.EXAMPLE_QUESTIONS:
         result = snapshot.matcher.match(question)
         if result.status == "answer" and result.entry is not None and result.entry not in found:
             found.append(result.entry)
@@ -27,10 +28,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     examples = example_entries(get_services(context).knowledge.current)
-    text = messages.WELCOME
+    text = texts.WELCOME
     markup = None
     if examples:
-        text += f"\n\n{messages.WELCOME_EXAMPLES}"
+        text += f"\n\n{texts.WELCOME_EXAMPLES}"
         markup = keyboards.entry_choices(examples, 0, numbered=False, replace=False)
     await send_html(context.bot, chat.id, text, markup)
 
@@ -43,9 +44,9 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     is_admin = services.is_admin(user.id if user else None)
     text = "\n\n".join(
         [
-            messages.HELP_INTRO,
-            "\n".join([messages.HELP_COMMANDS, *commands.help_lines(services.commands, is_admin)]),
-            messages.help_tips(context.bot.username),
+            texts.HELP_INTRO,
+            "\n".join([texts.HELP_COMMANDS, *commands.help_lines(services.commands, is_admin)]),
+            texts.help_tips(context.bot.username),
         ]
     )
     await send_html(context.bot, chat.id, text)
@@ -53,4 +54,4 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(messages.UNKNOWN_COMMAND)
+        await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)

@@ -1,4 +1,4 @@
-"""What the bot says about events, subscriptions and announcements (German, "Sie", HTML).
+"""What the bot says about events, subscriptions and the event form (German, "Sie", HTML).
 
 Constants are valid HTML; functions escape every dynamic value.
 """
@@ -8,16 +8,13 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from thekiz_bot.broadcast.outbox import BroadcastStats
-from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, EventInputError, FieldProblem
+from thekiz_bot.events.model import EVENT_KINDS, FIELD_LABELS, EventInputError
 from thekiz_bot.events.shortcut import SHORTCUT_EXAMPLE
 
+CALENDAR_BUTTON = "📅 In meinen Kalender"
 CALENDAR_CAPTION = "Öffnen Sie die Datei, um den Termin in Ihren Kalender zu übernehmen."
 EVENT_GONE = "Diesen Termin gibt es nicht mehr."
 EVENT_CANCELLED_ALERT = "Dieser Termin wurde abgesagt."
-STALE_BUTTON = "Diese Schaltfläche ist nicht mehr gültig."
-PRIVATE_ONLY = "Das geht nur im privaten Chat mit mir."
-ADMIN_ONLY = "Diese Funktion ist den Mitarbeitenden der Fachstelle vorbehalten."
 
 NO_EVENTS = "Derzeit sind keine Termine geplant."
 NO_EVENTS_HERE = "Für Ihre Region und ganz Thüringen sind derzeit keine Termine geplant."
@@ -101,20 +98,9 @@ CANCEL_CONFIRM_YES = "Ja, absagen"
 CANCEL_CONFIRM_NO = "Nein"
 CANCEL_KEPT = "Der Termin bleibt bestehen."
 ALREADY_CANCELLED = "Dieser Termin ist bereits abgesagt."
-
-# --- announcements ---------------------------------------------------------------------------
-ANNOUNCE_ASK = (
-    "Was möchten Sie ankündigen? Senden Sie mir den Text – oder wählen Sie einen Termin. "
-    "Abbrechen mit /abbrechen."
+CONFIRM_WITH_BUTTONS = (
+    "Bitte tippen Sie auf „Speichern“ oder „Abbrechen“ – oder /abbrechen."
 )
-ANNOUNCE_SEND = "✅ Senden an {count}"
-ANNOUNCE_DROP = "✖️ Verwerfen"
-ANNOUNCE_DROPPED = "Verworfen – es wurde nichts gesendet."
-ANNOUNCE_ALREADY = "Diese Ankündigung wurde bereits gesendet."
-ANNOUNCE_NOBODY = (
-    "Derzeit würde niemand diese Nachricht erhalten: Es gibt keine passenden Abonnent*innen."
-)
-PREVIEW_ABOVE = "👆 <b>Vorschau</b> – so sieht die Nachricht aus."
 
 
 def event_saved(event_id: int) -> str:
@@ -125,10 +111,6 @@ def event_saved(event_id: int) -> str:
 def input_problems(error: EventInputError) -> str:
     lines = [f"• {html.escape(str(problem))}" for problem in error.problems]
     return "Das kann ich so nicht speichern:\n" + "\n".join(lines)
-
-
-def field_problem(problem: FieldProblem) -> str:
-    return f"{html.escape(problem.message)} {ASK_AGAIN}"
 
 
 def subscribed(region_name: str, kinds: Iterable[str], new: bool) -> str:
@@ -201,57 +183,13 @@ def cancelled(title: str, told: int) -> str:
     return text
 
 
-def preview_question(count: int) -> str:
-    people = "eine Person" if count == 1 else f"{count} Personen"
-    return f"{PREVIEW_ABOVE}\nEmpfänger: <b>{people}</b>. Jetzt senden?"
+def more_remaining(count: int) -> str:
+    return f"Noch {count} weitere(r) Termin(e)."
 
 
-def sending_started(count: int) -> str:
-    return f"📤 Der Versand an {count} Empfänger*innen hat begonnen."
+def own_region_button(region_name: str) -> str:
+    return f"Meine Region: {region_name}"
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    total = int(round(seconds))
-    if total < 60:
-        return f"{total} s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
-
-
-def progress(stats: BroadcastStats) -> str:
-    percent = int(100 * stats.done / stats.total) if stats.total else 100
-    heading = "✅ Versand abgeschlossen" if stats.status == "done" else "📤 Versand läuft"
-    return (
-        f"{heading}: {stats.done} von {stats.total} ({percent} %)\n"
-        f"📬 zugestellt {stats.delivered} · 🚫 blockiert {stats.blocked} · "
-        f"⚠️ fehlgeschlagen {stats.failed}"
-    )
-
-
-_PURPOSE_LABELS = {
-    "announcement": "Ankündigung",
-    "event": "Terminankündigung",
-    "reminder": "Erinnerung",
-    "update": "Änderungsmitteilung",
-    "cancellation": "Absage",
-}
-
-
-def report(stats: BroadcastStats) -> str:
-    label = _PURPOSE_LABELS.get(stats.purpose, "Versand")
-    lines = [
-        f"✅ <b>{label} versendet</b> (Nr. {stats.broadcast_id})",
-        f"Empfänger*innen: {stats.total}",
-        f"📬 zugestellt: {stats.delivered}",
-        f"🚫 haben den Bot blockiert: {stats.blocked}",
-        f"⚠️ fehlgeschlagen: {stats.failed}",
-    ]
-    if stats.skipped:
-        lines.append(f"↩️ inzwischen abbestellt: {stats.skipped}")
-    lines.append(f"⏱ Dauer: {_duration(stats.elapsed_seconds)}")
-    return "\n".join(lines)
+def delivery_records(count: int) -> str:
+    return f"Zustellvermerke für {count} Ankündigung(en) an Sie"

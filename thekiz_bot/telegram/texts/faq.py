@@ -1,7 +1,4 @@
-"""Everything the bot says in Telegram, in German ("Sie"), as Telegram HTML.
-
-Constants are static text (already valid HTML); functions take dynamic values and escape them.
-"""
+"""What the bot says about questions, answers, contacts, regions, privacy and the admin tools."""
 
 from __future__ import annotations
 
@@ -10,25 +7,7 @@ from collections.abc import Sequence
 
 from thekiz_bot.knowledge.loader import FaqEntry, Region
 from thekiz_bot.storage.records import Statistics
-
-MISSING_TOKEN = (
-    "Es fehlt ein Telegram-Token: Legen Sie in Telegram bei @BotFather mit /newbot einen Bot an "
-    "und setzen Sie den Token, den Sie dort bekommen, als Umgebungsvariable TELEGRAM_BOT_TOKEN "
-    "– ohne Telegram können Sie den Bot mit `python bot.py chat` ausprobieren."
-)
-TOKEN_REJECTED = (
-    "Telegram hat den Token abgelehnt: Bitte prüfen Sie TELEGRAM_BOT_TOKEN (bei @BotFather mit "
-    "/token abrufbar)."
-)
-TELEGRAM_UNREACHABLE = (
-    "Telegram ist nicht erreichbar: Bitte prüfen Sie die Internetverbindung und "
-    "TELEGRAM_API_BASE_URL."
-)
-KNOWLEDGE_INVALID = "Die Wissensbasis kann nicht geladen werden:"
-
-
-def database_unusable(path: str, reason: str) -> str:
-    return f"Die Datenbank {path} kann nicht geöffnet werden ({reason}): Bitte prüfen Sie THEKIZ_DB."
+from thekiz_bot.telegram.texts.common import shorten
 
 WELCOME = (
     "Willkommen beim ThEKiZ-Assistenten! 👋\n\n"
@@ -78,24 +57,18 @@ FALLBACK_LOGGED = (
     "<i>Ich habe Ihre Frage ohne Angaben zu Ihrer Person für die Fachstelle notiert, damit der "
     "Bot dazulernt.</i>"
 )
-STALE_BUTTON = (
-    "Dieser Knopf ist nicht mehr aktuell. Bitte stellen Sie Ihre Frage einfach noch einmal."
-)
 ENTRY_GONE = (
     "Diese Antwort gibt es inzwischen nicht mehr. Bitte stellen Sie Ihre Frage einfach noch "
     "einmal."
 )
-SORRY = (
-    "Entschuldigung, da ist bei mir etwas schiefgegangen. Bitte versuchen Sie es gleich noch "
-    "einmal."
-)
 
+VOTE_HELPFUL_BUTTON = "👍 Hilfreich"
+VOTE_NOT_HELPFUL_BUTTON = "👎 Nicht hilfreich"
 THANKS_HELPFUL = "Danke für Ihre Rückmeldung! 👍"
 THANKS_NOT_HELPFUL = "Danke für Ihre Rückmeldung!"
 NOT_HELPFUL_INTRO = "Schade, dass die Antwort nicht gepasst hat."
 ASK_FACHSTELLE = "Die Landeskoordinations- und Fachstelle hilft Ihnen gern persönlich weiter:"
 NEXT_BEST_OFFER = "Vielleicht passt auch eine dieser Antworten:"
-PRIVATE_ONLY = "Bitte nutzen Sie diesen Befehl im privaten Chat mit mir – dort bleiben Ihre Daten unter uns."
 
 CONTACT_TIP = (
     "<i>Tipp: Schreiben Sie ein Thema, einen Namen oder eine Region dahinter, z. B. "
@@ -117,6 +90,7 @@ def region_name(region: Region) -> str:
 
 
 REGIONS_MISSING = "In der Wissensbasis sind keine Regionen hinterlegt."
+FORGET_REGION_BUTTON = "Keine Region speichern"
 REGION_CLEARED = "Erledigt: Ihre Region ist nicht mehr gespeichert."
 
 
@@ -179,8 +153,6 @@ DELETED = "Erledigt: Alle über Sie gespeicherten Daten sind gelöscht."
 DELETED_NOTHING = "Über Sie ist nichts gespeichert – es gibt nichts zu löschen."
 DELETE_CANCELLED = "Abgebrochen – es wurde nichts gelöscht."
 
-ADMIN_ONLY = "Dieser Befehl ist nur für die Landeskoordinations- und Fachstelle verfügbar."
-RELOADING = "Ich lade die Wissensbasis neu …"
 MAX_LISTED_ISSUES = 20
 
 
@@ -241,9 +213,3 @@ INLINE_START_BUTTON = "Frage im Chat mit dem Bot stellen"
 INLINE_NOTHING_TITLE = "Keine passende Antwort gefunden"
 INLINE_NOTHING_DESCRIPTION = "Die Fachstelle als Kontakt teilen"
 INLINE_MORE = "\n\n<i>… die vollständige Antwort finden Sie im Chat mit dem Bot.</i>"
-
-
-def shorten(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, with "…" when cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
