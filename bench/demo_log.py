@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 from thekiz_bot.knowledge.loader import load_knowledge  # noqa: E402
 from thekiz_bot.matching.matcher import Matcher  # noqa: E402
 from thekiz_bot.storage.database import Database  # noqa: E402
-from thekiz_bot.storage.records import FeedbackLog, QuestionLog  # noqa: E402
+from thekiz_bot.storage.feedback import FeedbackLog  # noqa: E402
+from thekiz_bot.storage.questions import QuestionLog  # noqa: E402
 
 # (question, how often it is asked)
 ASKED = [

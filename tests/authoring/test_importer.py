@@ -10,15 +10,10 @@ import pytest
 import yaml
 
 from tests.helpers.kb import write_mini_kb, write_yaml
-from thekiz_bot.authoring.handbook_text import CleanupLog, parse_document, split_sentences
-from thekiz_bot.authoring.importer import (
-    ANSWER_TARGET_CHARS,
-    Existing,
-    import_documents,
-    render_yaml,
-    scan_existing,
-    shorten,
-)
+from thekiz_bot.authoring.draft_file import render_yaml, scan_existing
+from thekiz_bot.authoring.handbook_markup import CleanupLog, split_sentences
+from thekiz_bot.authoring.handbook_text import parse_document
+from thekiz_bot.authoring.importer import ANSWER_TARGET_CHARS, Existing, import_documents, shorten
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import load_knowledge
 

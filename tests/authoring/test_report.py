@@ -15,11 +15,16 @@ import pytest
 
 from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
 from thekiz_bot.authoring import report
+from thekiz_bot.authoring.report_output import CSV_HEADER
+from thekiz_bot.authoring.suggestions import suggested_alternates
 from thekiz_bot.authoring.yaml_edit import add_alternates, write_edit
 from thekiz_bot.cli.main import main as bot_main
+from thekiz_bot.cli.report import parse_since
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.feedback import FeedbackLog
+from thekiz_bot.text.grouping import AskedWording, group_questions
 from thekiz_bot.text.normalise import Vocabulary
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -74,12 +79,12 @@ def run(*args: str) -> int:
 def test_near_identical_unanswered_questions_are_grouped(kb_root: Path) -> None:
     kb = load_knowledge(kb_root)
     analyse = Vocabulary.build(kb.synonyms, kb.stopwords).analyse
-    rows = [(text, f"2026-03-0{i % 9 + 1}T10:00:00+00:00", "fallback") for i, text in enumerate([
+    rows = [AskedWording(text, 1, f"2026-03-0{i % 9 + 1}T10:00:00+00:00") for i, text in enumerate([
         "Wie viel Geld bekommt ein ThEKiZ?", "Wie viel Geld bekommt ein ThEKiZ?",
         "wieviel geld bekommt ein thekiz", "wie viel gelt bekommt ein thekiz",
         "Wer ist zuständig für Kitas?", "wer ist zuständig für kinder", "🙂",
     ])]
-    groups = report.group_questions(rows, analyse)
+    groups = group_questions(rows, analyse)
     assert [(g.text, g.count, g.wordings) for g in groups] == [
         ("Wie viel Geld bekommt ein ThEKiZ?", 4, 3),
         ("Wer ist zuständig für Kitas?", 1, 1),
@@ -155,7 +160,7 @@ def test_suggestions_leave_out_doubtful_ones(kb_root: Path, log: Log) -> None:
     # a 👍 for another entry than the one the question was answered with
     q = log.ask("kontakt", "answer", "ministerium-kontakt", 0.7)
     log.rate(q, "pb-was", 1)
-    suggestions, skipped = report.suggested_alternates(log.db, load_knowledge(kb_root), "")
+    suggestions, skipped = suggested_alternates(FeedbackLog(log.db), load_knowledge(kb_root))
     assert suggestions == []
     assert skipped == {
         "enthält E-Mail, Link oder Nummer (Datenschutz)": 1,
@@ -167,7 +172,7 @@ def test_suggestions_leave_out_doubtful_ones(kb_root: Path, log: Log) -> None:
 def test_since_limits_the_report(kb_root: Path, log: Log) -> None:
     log.ask("alte frage", "fallback", days=-10)
     log.ask("neue frage", "fallback", days=1)
-    since = report.parse_since("01.03.2026", "Europe/Berlin")
+    since = parse_since("01.03.2026", "Europe/Berlin")
     assert since == datetime(2026, 2, 28, 23, 0, tzinfo=UTC)  # midnight in Thuringia
     result = report.build_report(log.db, load_knowledge(kb_root), since)
     assert [g.text for g in result.unanswered] == ["neue frage"]
@@ -188,7 +193,7 @@ def test_terminal_and_csv_output(kb_root: Path, log: Log,
     output = capsys.readouterr().out
     assert output.startswith("\ufeff")  # Excel needs it to read UTF-8
     rows = list(csv.reader(io.StringIO(output[1:]), delimiter=";"))
-    assert rows[0] == list(report.CSV_HEADER)
+    assert rows[0] == list(CSV_HEADER)
     sections = {row[0] for row in rows[1:]}
     assert sections == {"unbeantwortet", "daumen_runter", "niedriger_score", "neue_alternative"}
     low = next(row for row in rows if row[0] == "niedriger_score")
@@ -335,3 +340,30 @@ def test_contacts_yaml_is_never_touched(kb_root: Path, log: Log) -> None:
     log.rate(q, "sozialplanung", 1, via=True)
     assert run("--db", str(log.path), "--knowledge", str(kb_root), "--apply-suggestions") == 0
     assert (kb_root / "contacts.yaml").read_bytes() == contacts
+
+
+def test_statistik_and_report_show_the_same_unanswered_questions(kb_root: Path, log: Log) -> None:
+    """One definition of "unanswered" (no answer, or suggestions none of which was confirmed),
+    grouped alike, whether the Fachstelle asks in Telegram or on the command line."""
+    from thekiz_bot.storage.records import Records
+    from thekiz_bot.telegram.texts.faq import statistics_text
+
+    fill(log)
+    for text in ("Wann ist der nächste Fachtag?", "Wann ist der nächste Fachtag?",
+                 "wann ist der naechste fachtag",
+                 "Wann ist der nächste Fachtg?"):
+        log.ask(text, "fallback")
+    shown = log.ask("Wann ist der nächste Fachtag", "suggest", None, 0.41)
+    log.rate(shown, "pb-was", -1, via=True)
+    kb = load_knowledge(kb_root)
+    stats = Records(log.db).statistics.summary(Matcher(kb).vocab.analyse)
+    message = statistics_text(stats, {})
+    from_report = report.build_report(log.db, kb).unanswered
+    assert [(g.text, g.count) for g in from_report] == stats.top_unanswered
+    assert [(g.text, g.count) for g in from_report] == [
+        ("Wann ist der nächste Fachtag?", 5),
+        ("Gibt es eine Vorlage für den Jahresbericht?", 4),
+        ("wie melde ich mich beim landkreis", 1),
+    ]
+    assert "1. „Wann ist der nächste Fachtag?“ (5×)" in message
+    assert "wer plant bei uns die sozialen angebote" not in message  # its suggestion was 👍

@@ -12,7 +12,7 @@ import pytest
 from tests.helpers.events import GOOD_YAML
 from tests.helpers.fakes.broadcast_api import BroadcastFakeBotApi
 from tests.helpers.kb import REAL_KNOWLEDGE
-from thekiz_bot.cli import events as events_cli
+from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.config import Settings
 from thekiz_bot.events.subscriptions import Subscriptions
 from thekiz_bot.storage.database import Database
@@ -37,16 +37,16 @@ def test_import_then_list_then_import_again(tmp_path: Path, capsys: pytest.Captu
     settings = _settings(tmp_path)
     file = tmp_path / "termine.yaml"
     file.write_text(FUTURE_YAML, encoding="utf-8")
-    assert events_cli.main(["import", str(file)], settings) == 0
+    assert bot_main(["events", "import", str(file)], settings) == 0
     assert "2 neu, 0 geändert, 0 unverändert" in capsys.readouterr().out
-    assert events_cli.main(["list"], settings) == 0
+    assert bot_main(["events", "list"], settings) == 0
     listing = capsys.readouterr().out
     assert "Arbeitskreis ThEKiZ" in listing and "Gotha" in listing and "2099" in listing
-    assert events_cli.main(["list", "--json"], settings) == 0
+    assert bot_main(["events", "list", "--json"], settings) == 0
     data = json.loads(capsys.readouterr().out)
     assert [e["external_id"] for e in data] == ["ak-fruehjahr-2099", "info-gotha"]
     assert data[1]["region"] == "Gotha"
-    assert events_cli.main(["import", str(file)], settings) == 0
+    assert bot_main(["events", "import", str(file)], settings) == 0
     assert "0 neu, 0 geändert, 2 unverändert" in capsys.readouterr().out
 
 
@@ -56,7 +56,7 @@ def test_broken_import_names_file_line_and_field_and_stores_nothing(
     settings = _settings(tmp_path)
     file = tmp_path / "kaputt.yaml"
     file.write_text(FUTURE_YAML.replace("kind: Info", "kind: Grillfest"), encoding="utf-8")
-    assert events_cli.main(["import", str(file)], settings) == 1
+    assert bot_main(["events", "import", str(file)], settings) == 1
     err = capsys.readouterr().err
     assert "nichts gespeichert" in err
     assert "kaputt.yaml:14" in err and "Feld 'kind'" in err and "Grillfest" in err
@@ -67,7 +67,7 @@ def test_dry_run_import_saves_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     settings = _settings(tmp_path)
     file = tmp_path / "termine.yaml"
     file.write_text(FUTURE_YAML, encoding="utf-8")
-    assert events_cli.main(["import", str(file), "--dry-run"], settings) == 0
+    assert bot_main(["events", "import", str(file), "--dry-run"], settings) == 0
     assert "2 Termin(e) sind gültig" in capsys.readouterr().out
     assert _rows(settings, "SELECT COUNT(*) FROM events")[0][0] == 0
 
@@ -84,17 +84,17 @@ def test_announce_preview_and_confirmation_rules(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture) -> None:
     settings = _settings(tmp_path)
     _subscribe(settings, [11, 12])
-    assert events_cli.main(["announce", "Hallo <Netzwerk> & Co", "--dry-run"], settings) == 0
+    assert bot_main(["announce", "Hallo <Netzwerk> & Co", "--dry-run"], settings) == 0
     out = capsys.readouterr().out
     assert "Hallo <Netzwerk> & Co" in out and "Empfänger*innen: 2" in out
     # Not a terminal and no --yes: nothing goes out.
-    assert events_cli.main(["announce", "Hallo"], settings) == 2
+    assert bot_main(["announce", "Hallo"], settings) == 2
     assert _rows(settings, "SELECT COUNT(*) FROM outbox")[0][0] == 0
-    assert events_cli.main(["announce", "Hallo", "--yes", "--queue-only"], settings) == 0
+    assert bot_main(["announce", "Hallo", "--yes", "--queue-only"], settings) == 0
     assert _rows(settings, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")[0][0] == 2
-    assert events_cli.main(["announce"], settings) == 2
+    assert bot_main(["announce"], settings) == 2
     assert "Bitte einen Text" in capsys.readouterr().err
-    assert events_cli.main(["announce", "x", "--region", "Atlantis", "--yes"], settings) == 2
+    assert bot_main(["announce", "x", "--region", "Atlantis", "--yes"], settings) == 2
 
 
 async def test_announce_sends_and_reports_through_the_bot_api(
@@ -105,13 +105,13 @@ async def test_announce_sends_and_reports_through_the_bot_api(
         _subscribe(settings, [21, 22, 23])
         api.block(23)
         code = await asyncio.to_thread(
-            events_cli.main, ["announce", "Rundbrief aus dem Terminal", "--yes"], settings)
+            bot_main, ["announce", "Rundbrief aus dem Terminal", "--yes"], settings)
         assert code == 0
         out = capsys.readouterr().out
         assert "zugestellt:                 2" in out
         assert "haben den Bot blockiert:    1" in out
         assert api.deliveries("Rundbrief aus dem Terminal") == {21: 1, 22: 1}
-        assert events_cli.main(["announce", "--status"], settings) == 0
+        assert bot_main(["announce", "--status"], settings) == 0
         assert "Versand Nr. 1" in capsys.readouterr().out
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.kb import write_mini_kb, write_yaml
-from thekiz_bot.cli.main import main, run_chat
+from thekiz_bot.cli.ask import run_chat
+from thekiz_bot.cli.main import main
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 

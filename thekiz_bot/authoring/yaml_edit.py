@@ -9,9 +9,6 @@ composer reports, and the result is checked by parsing it again.
 from __future__ import annotations
 
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +16,8 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from thekiz_bot.storage.files import write_atomic
 
 
 def yaml_scalar(value: str) -> str:
@@ -194,16 +193,5 @@ def add_alternates(path: Path, additions: Mapping[str, Sequence[str]]) -> FileEd
 
 def write_edit(edit: FileEdit) -> None:
     """Replace the file atomically: a crash leaves either the old or the new version."""
-    if edit.text is None:
-        return
-    fd, tmp = tempfile.mkstemp(dir=edit.path.parent, prefix=f".{edit.path.name}.",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(edit.text)
-        # mkstemp makes the file private; keep the permissions the file had.
-        os.chmod(tmp, stat.S_IMODE(edit.path.stat().st_mode))
-        os.replace(tmp, edit.path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if edit.text is not None:
+        write_atomic(edit.path, edit.text, newline="")

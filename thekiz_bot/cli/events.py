@@ -6,7 +6,6 @@
                            [--queue-only]
     python bot.py announce --pending | --status
 
-The lead's cli.py passes `events …` without the word "events" and `announce …` with it.
 Only one process sends at a time: while the bot runs, `announce` queues and the bot sends.
 """
 
@@ -25,6 +24,8 @@ from zoneinfo import ZoneInfo
 from thekiz_bot.broadcast.announcements import AnnouncementError, Announcements, Preview
 from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
 from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, Lease
+from thekiz_bot.cli.common import FILE, NUMBER, REGION, add_knowledge_option
+from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
 from thekiz_bot.events.importer import EventImportError, load_events_file
 from thekiz_bot.events.render import event_card_text
@@ -34,32 +35,41 @@ from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
 from thekiz_bot.knowledge.regions import RegionFinder, UnknownRegion
 from thekiz_bot.storage.database import Database
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE
 
 
-def build_parser(settings: Settings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python bot.py events",
-                                     description="Termine und Ankündigungen")
-    sub = parser.add_subparsers(dest="action", metavar="AKTION", required=True)
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings) -> None:
+    text = "Termine aus einer YAML-Datei importieren oder anzeigen."
+    events = sub.add_parser("events", help="Termine importieren und anzeigen", description=text)
+    actions = events.add_subparsers(dest="action", metavar="AKTION", required=True,
+                                    help="import oder list (Hilfe: AKTION --help)")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        prog = "python bot.py announce" if name == "announce" else f"python bot.py events {name}"
-        p = sub.add_parser(name, help=help_text, description=help_text, prog=prog)
-        p.add_argument("--knowledge", type=Path, default=settings.knowledge_dir, metavar="DIR",
-                       help="Wissensbasis (für die Namen der Regionen)")
+    def add(parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str, short: str,
+            text: str) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=short, description=text)
+        add_knowledge_option(p, settings, " (für die Namen der Regionen)")
         return p
 
-    p = add("import", "Termine aus einer YAML-Datei importieren (anlegen oder aktualisieren)")
-    p.add_argument("file", type=Path, metavar="DATEI")
+    p = add(actions, "import", "Termine aus einer YAML-Datei importieren",
+            "Termine aus einer YAML-Datei importieren (anlegen oder aktualisieren); Personen, "
+            "die von einem geänderten Termin wussten, bekommen eine Mitteilung.")
+    p.add_argument("file", type=Path, metavar=FILE, help="die Termindatei (YAML)")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
-    p = add("list", "Kommende Termine anzeigen")
+    p.set_defaults(handler=lambda ns, s: cmd_import(ns, s, ZoneInfo(s.timezone)))
+    p = add(actions, "list", "kommende Termine anzeigen", "Kommende Termine anzeigen.")
     p.add_argument("--all", action="store_true", help="auch vergangene und abgesagte")
     p.add_argument("--json", action="store_true", help="als JSON ausgeben")
-    p = add("announce", "Ankündigung an die Abonnent*innen senden")
+    p.set_defaults(handler=lambda ns, s: cmd_list(ns, s, ZoneInfo(s.timezone)))
+
+    p = add(sub, "announce", "Ankündigung an die Abonnent*innen senden",
+            "Eine Ankündigung (freier Text, Datei oder Termin) an die Abonnent*innen senden, "
+            "vorgemerkte Nachrichten versenden oder den Stand der Versände zeigen. Läuft der "
+            "Bot, versendet er; sonst sendet dieser Befehl selbst.")
     p.add_argument("text", nargs="?", metavar="TEXT", help="der Text (oder --file / --event)")
-    p.add_argument("--file", type=Path, metavar="DATEI", help="Text aus einer Datei (UTF-8)")
-    p.add_argument("--event", type=int, metavar="NR", help="einen Termin ankündigen")
-    p.add_argument("--region", metavar="NAME",
+    p.add_argument("--file", type=Path, metavar=FILE, help="Text aus einer Datei (UTF-8)")
+    p.add_argument("--event", type=int, metavar=NUMBER, help="den Termin mit dieser Nummer "
+                                                              "ankündigen")
+    p.add_argument("--region", metavar=REGION,
                    help="nur an Abos dieser Region und ganz Thüringens (bei freiem Text)")
     p.add_argument("--yes", action="store_true", help="ohne Rückfrage senden (für cron)")
     p.add_argument("--dry-run", action="store_true", help="nur Vorschau und Empfängerzahl")
@@ -68,21 +78,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--pending", action="store_true",
                    help="alles versenden, was noch in der Warteschlange steht")
     p.add_argument("--status", action="store_true", help="die letzten Versände anzeigen")
-    return parser
-
-
-def main(args: list[str], settings: Settings) -> int:
-    parser = build_parser(settings)
-    try:
-        ns = parser.parse_args(args)
-    except SystemExit as exc:  # --help (0) or a usage error (2)
-        return int(exc.code or 0)
-    tz = ZoneInfo(settings.timezone)
-    if ns.action == "import":
-        return cmd_import(ns, settings, tz)
-    if ns.action == "list":
-        return cmd_list(ns, settings, tz)
-    return cmd_announce(ns, settings, tz)
+    p.set_defaults(handler=lambda ns, s: cmd_announce(ns, s, ZoneInfo(s.timezone)))
 
 
 def _regions(directory: Path, required: bool) -> RegionFinder | None:

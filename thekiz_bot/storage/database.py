@@ -7,6 +7,7 @@ of MIGRATIONS (never edit a migration that has shipped).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -152,7 +153,81 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "indexes for the question report",
+        """
+        -- "Unanswered" asks whether a suggestion was confirmed: one lookup per question.
+        CREATE INDEX feedback_question ON feedback(question_id, rating);
+        CREATE INDEX questions_asked ON questions(asked_at);
+        """,
+    ),
 )
+
+
+class DatabaseUnusable(sqlite3.DatabaseError):
+    """THEKIZ_DB cannot be used as the bot's database; `sentence` says why and what to do."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_location(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Make sure `path` can be (or become) the bot's database before SQLite touches it, so that
+    a wrong THEKIZ_DB ends in one sentence, and a foreign file is never migrated."""
+    where = f"{path} (THEKIZ_DB)"
+    if path.is_dir():
+        raise DatabaseUnusable(f"THEKIZ_DB zeigt auf das Verzeichnis {path}; bitte geben Sie "
+                               f"eine Datei an, z. B. {path / 'thekiz.sqlite3'}.")
+    for ancestor in path.parents:
+        if ancestor.exists() and not ancestor.is_dir():
+            raise DatabaseUnusable(f"THEKIZ_DB ({path}) liegt unter {ancestor}, das eine Datei "
+                                   "und kein Verzeichnis ist; bitte wählen Sie einen anderen Pfad.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnusable(
+            f"Das Verzeichnis {path.parent} für THEKIZ_DB kann nicht angelegt werden "
+            f"({exc.strerror}); bitte legen Sie es an oder wählen Sie einen anderen Pfad.") from exc
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise DatabaseUnusable(f"{where} ist schreibgeschützt (oder das Verzeichnis "
+                               f"{path.parent}); der Bot muss dort schreiben dürfen – bitte "
+                               "prüfen Sie die Rechte.")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    corrupt = (f"{where} ist keine lesbare SQLite-Datenbank (beschädigt oder eine andere Datei); "
+               "bitte stellen Sie eine Sicherung wieder her oder wählen Sie einen anderen Pfad.")
+    with path.open("rb") as handle:
+        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise DatabaseUnusable(corrupt)
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(probe.execute("PRAGMA user_version").fetchone()[0])
+            tables = [str(r[0]) for r in probe.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            if probe.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise DatabaseUnusable(corrupt)
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, DatabaseUnusable):
+            raise
+        raise DatabaseUnusable(corrupt) from exc
+    if version == 0 and tables:
+        shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        raise DatabaseUnusable(f"{where} gehört zu einem anderen Programm (Tabellen: {shown}); "
+                               "bitte wählen Sie einen anderen Pfad, damit sie unverändert bleibt.")
+    newest = max((m.version for m in migrations), default=0)
+    if version > newest:
+        raise DatabaseUnusable(f"{where} stammt von einer neueren Version des Bots (Schema "
+                               f"{version}, diese Version kennt {newest}); bitte aktualisieren "
+                               "Sie den Bot.")
 
 
 def utc_now() -> datetime:
@@ -169,7 +244,7 @@ class Database:
     def __init__(self, path: str | Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            check_location(self.path, migrations)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             str(path), check_same_thread=False, isolation_level=None,

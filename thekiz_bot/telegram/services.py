@@ -22,7 +22,8 @@ from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import utc_now
-from thekiz_bot.storage.records import Records, UserRepository
+from thekiz_bot.storage.records import Records
+from thekiz_bot.storage.users import UserRepository
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.commands import CommandInfo
 from thekiz_bot.telegram.texts import faq as texts

@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 
 from thekiz_bot.knowledge.loader import FaqEntry, Region
-from thekiz_bot.storage.records import Statistics
+from thekiz_bot.storage.stats import Statistics
 from thekiz_bot.telegram.texts.common import shorten
 
 WELCOME = (

@@ -1,0 +1,101 @@
+"""Grouping logged wordings: the fast candidate filter gives exactly the groups that comparing
+every wording with every group gives."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import process
+
+from tests.helpers.kb import REAL_KNOWLEDGE
+from thekiz_bot.knowledge.loader import load_knowledge
+from thekiz_bot.text.grouping import AskedWording, QuestionGroup, group_questions, similarity
+from thekiz_bot.text.normalise import Vocabulary, normalise
+
+
+def reference_groups(wordings: list[AskedWording], analyse) -> list[QuestionGroup]:  # type: ignore[no-untyped-def]
+    """The grouping as it was first written: every key against every group, in Python."""
+    exact: dict[str, list[AskedWording]] = defaultdict(list)
+    for w in wordings:
+        key = analyse(w.text) or normalise(w.text)
+        if key:
+            exact[key].append(w)
+    keys = sorted(exact, key=lambda k: (-sum(w.count for w in exact[k]), k))
+    reps: list[str] = []
+    members: list[list[str]] = []
+    for key in keys:
+        match = process.extractOne(key, reps, scorer=lambda a, b, **_: similarity(a, b),
+                                   score_cutoff=85.0) if reps else None
+        if match is None:
+            reps.append(key)
+            members.append([key])
+        else:
+            members[match[2]].append(key)
+    groups = []
+    for group in members:
+        asked = [w for k in group for w in exact[k]]
+        per_text: dict[str, int] = defaultdict(int)
+        for w in asked:
+            per_text[" ".join(w.text.split())] += w.count
+        text = max(per_text, key=lambda t: (per_text[t], t))
+        groups.append(QuestionGroup(text, sum(w.count for w in asked), len(group),
+                                    max(w.last_asked for w in asked),
+                                    sum(w.suggested for w in asked)))
+    groups.sort(key=lambda g: (-g.count, g.text))
+    return groups
+
+
+BASE = [
+    "Wie viel Geld bekommt ein ThEKiZ im Jahr?", "Gibt es eine Vorlage für den Jahresbericht?",
+    "Wer bezahlt die Koordinatorin?", "Wo ist der nächste Fachtag?",
+    "Wer ist zuständig für Kitas?", "Wer ist zuständig für Kinder?",
+    "Wie werde ich Konsultationseinrichtung?", "Was kostet die Fortbildung für Erzieher?",
+    "Wann ist die Frist für den Antrag?", "Kann ich die Förderung verlängern?",
+]
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    chars = list(text)
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(chars))
+        op = rng.choice("dsiw")
+        if op == "d":
+            del chars[i]
+        elif op == "s":
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyzäöü ")
+        elif op == "i":
+            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+        else:
+            words = "".join(chars).split()
+            rng.shuffle(words)
+            chars = list(" ".join(words))
+    text = "".join(chars)
+    return text.lower() if rng.random() < 0.3 else text
+
+
+def _log(seed: int, size: int) -> list[AskedWording]:
+    rng = random.Random(seed)
+    return [AskedWording(_typo(rng, rng.choice(BASE)), rng.randint(1, 4),
+                         f"2026-03-{rng.randint(1, 28):02d}T10:00:00+00:00", rng.randint(0, 1))
+            for _ in range(size)]
+
+
+def test_fast_grouping_equals_all_pairs_on_a_typo_ridden_log() -> None:
+    kb = load_knowledge(REAL_KNOWLEDGE)
+    analyse = Vocabulary.build(kb.synonyms, kb.stopwords).analyse
+    # More wordings than one filter chunk, so that groups found in earlier chunks count too.
+    wordings = _log(7, 2500)
+    fast = group_questions(wordings, analyse)
+    assert fast == reference_groups(wordings, analyse)
+    assert 10 <= len(fast) < 2500  # typos were grouped, distinct questions were not
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.integers(0, 10_000), st.integers(1, 120))
+def test_fast_grouping_equals_all_pairs(seed: int, size: int) -> None:
+    analyse = Vocabulary.build([], []).analyse
+    wordings = _log(seed, size)
+    assert group_questions(wordings, analyse) == reference_groups(wordings, analyse)

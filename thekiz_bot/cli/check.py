@@ -1,0 +1,95 @@
+"""`check` and `eval`: is the knowledge base sound, and how well does the matcher answer?"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from thekiz_bot.cli.common import FILE, add_knowledge_option, load_kb
+from thekiz_bot.cli.exit_codes import ExitCode
+from thekiz_bot.config import Settings
+from thekiz_bot.storage.database import Database
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings) -> None:
+    text = ("Die Wissensbasis prüfen: Gültigkeit, fast gleiche Formulierungen verschiedener "
+            "Einträge, doppelte Entwürfe; mit --strict auch Lücken und Konflikte.")
+    p = sub.add_parser("check", help="die Wissensbasis prüfen", description=text)
+    p.add_argument("--strict", action="store_true",
+                   help="auch Lücken und Konflikte melden (Kollisionen, unerreichte Einträge, "
+                        "lange Antworten, ungenutzte Kontakte, veraltete Termine)")
+    p.add_argument("--eval", type=Path, default=None, metavar=FILE,
+                   help="Fragensatz für die Prüfung unerreichter Einträge (mit --strict)")
+    add_knowledge_option(p, settings)
+    p.set_defaults(handler=cmd_check)
+
+    text = "Einen beschrifteten Fragensatz auswerten (Trefferquoten je Teil des Fragensatzes)."
+    p = sub.add_parser("eval", help="einen beschrifteten Fragensatz auswerten", description=text)
+    p.add_argument("file", type=Path, metavar=FILE, help="der Fragensatz (YAML)")
+    p.add_argument("--quiet", action="store_true", help="Fehlgriffe nicht auflisten")
+    add_knowledge_option(p, settings)
+    p.set_defaults(handler=cmd_eval)
+
+
+def _open_db_if_exists(settings: Settings) -> Database | None:
+    """The bot's database for checks that read it; never created just to be checked."""
+    if not settings.db_path.exists():
+        return None
+    return Database(settings.db_path)
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from thekiz_bot.authoring import gaps
+    from thekiz_bot.authoring.ambiguity import near_identical_alternates
+
+    kb = load_kb(args.knowledge)
+    if kb is None:
+        return ExitCode.FAILED
+    served = kb.served_entries
+    print(
+        f"Wissensbasis gültig: {len(served)} Einträge, {len(kb.entries) - len(served)} Entwürfe, "
+        f"{len(kb.contacts)} Kontakte, {len(kb.regions)} Regionen."
+    )
+    warnings = 0
+    for c in near_identical_alternates(kb):
+        warnings += 1
+        print(f"Warnung: fast gleiche Formulierungen ({c.score:.0f} %): "
+              f"'{c.entry_a}': {c.text_a!r} ↔ '{c.entry_b}': {c.text_b!r}")
+    errors = 0
+    findings = list(gaps.draft_duplicates(kb))
+    if args.strict:
+        from thekiz_bot.matching.matcher import Matcher
+
+        db = _open_db_if_exists(settings)
+        try:
+            findings += gaps.strict_findings(kb, Matcher(kb), eval_path=args.eval, db=db)
+        finally:
+            if db is not None:
+                db.close()
+    for finding in findings:
+        print(finding)
+        errors += finding.severity == "error"
+        warnings += finding.severity != "error"
+    print(f"{errors} Fehler, {warnings} Warnung(en).")
+    return ExitCode.FAILED if errors else ExitCode.OK
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from thekiz_bot.matching.evaluation import evaluate, format_reports, load_questions
+    from thekiz_bot.matching.matcher import Matcher
+
+    kb = load_kb(args.knowledge)
+    if kb is None:
+        return ExitCode.FAILED
+    try:
+        items = load_questions(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"Fragensatz kann nicht gelesen werden: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    unknown = sorted({i.expected for i in items if i.in_scope and kb.entry(i.expected) is None})
+    if unknown:
+        print(f"Unbekannte Eintrags-IDs im Fragensatz: {', '.join(unknown)}", file=sys.stderr)
+        return ExitCode.FAILED
+    print(format_reports(evaluate(Matcher(kb), items), show_misses=not args.quiet))
+    return ExitCode.OK
