@@ -121,7 +121,7 @@ def test_import_and_announce_accept_a_region_typo(tmp_path: Path,
     file = tmp_path / "termine.yaml"
     file.write_text(FUTURE_YAML.replace("region: Landkreis Gotha", "region: Weimarer Lnad"),
                     encoding="utf-8")
-    assert events_cli.main(["import", str(file)], settings) == 0
+    assert bot_main(["events", "import", str(file)], settings) == 0
     assert [r[0] for r in _rows(settings, "SELECT region_id FROM events ORDER BY id")] == [
         None, "weimarer-land"]
     db = Database(settings.db_path)
@@ -130,9 +130,9 @@ def test_import_and_announce_accept_a_region_typo(tmp_path: Path,
     subscriptions.subscribe(32, 32, "gotha")
     db.close()
     capsys.readouterr()
-    assert events_cli.main(["announce", "Hallo", "--region", "Weimarer Lnad", "--dry-run"],
+    assert bot_main(["announce", "Hallo", "--region", "Weimarer Lnad", "--dry-run"],
                            settings) == 0
     assert "Empfänger*innen: 1" in capsys.readouterr().out
-    assert events_cli.main(["announce", "Hallo", "--region", "Atlantis", "--dry-run"],
+    assert bot_main(["announce", "Hallo", "--region", "Atlantis", "--dry-run"],
                            settings) == 2
     assert "Die Region „Atlantis“ kenne ich nicht." in capsys.readouterr().err
