@@ -44,6 +44,8 @@ class Settings:
     reminder_days: tuple[int, ...] = (7, 1)
     timezone: str = "Europe/Berlin"
     log_level: str = "INFO"
+    # How long a follow-up ("und die Telefonnummer?") still refers to the last answer.
+    context_minutes: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +61,13 @@ class Settings:
         except ValueError as exc:
             raise ConfigError("TELEGRAM_WEBHOOK_PORT muss eine Zahl sein") from exc
         reminder_raw = get("THEKIZ_REMINDER_DAYS")
+        context_raw = get("THEKIZ_CONTEXT_MINUTES")
+        try:
+            context_minutes = float(context_raw) if context_raw else 10.0
+        except ValueError as exc:
+            raise ConfigError("THEKIZ_CONTEXT_MINUTES muss eine Zahl sein") from exc
+        if not 0 < context_minutes <= 24 * 60:
+            raise ConfigError("THEKIZ_CONTEXT_MINUTES muss zwischen 0 und 1440 liegen")
         return cls(
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
@@ -73,4 +82,5 @@ class Settings:
                 _int_list(reminder_raw, "THEKIZ_REMINDER_DAYS") if reminder_raw else (7, 1)
             ),
             log_level=(get("THEKIZ_LOG_LEVEL") or "INFO").upper(),
+            context_minutes=context_minutes,
         )

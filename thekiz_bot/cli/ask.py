@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from thekiz_bot.cli.common import (
     add_knowledge_option,
@@ -17,10 +18,10 @@ from thekiz_bot.cli.common import (
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import Region
-from thekiz_bot.text.normalise import clean_input
 
 if TYPE_CHECKING:  # the matcher loads scikit-learn: only commands that match import it
-    from thekiz_bot.matching.matcher import Matcher, MatchResult
+    from thekiz_bot.conversation.console import ConsoleConversation
+    from thekiz_bot.matching.matcher import Matcher
 
 REGION_HELP = "Landkreis oder kreisfreie Stadt, für regionale Antworten und Kontakte"
 # Between two answers of `ask -` in text mode, so that a script can tell them apart.
@@ -44,48 +45,51 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings:
     p.set_defaults(handler=cmd_chat)
 
 
-def json_line(result: MatchResult, question: str) -> str:
-    """One JSON object on one line: the whole question (cleaned of control characters, but not
-    cut to the length the matcher reads), and U+2028/U+2029 escaped, because JavaScript and
-    many line-based readers take them for line breaks."""
-    data = result.to_json()
-    data["question"] = clean_input(question, limit=max(len(question), 1))
+def json_line(data: dict[str, Any]) -> str:
+    """One JSON object on one line, with U+2028/U+2029 escaped, because JavaScript and many
+    line-based readers take them for line breaks."""
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _answer(matcher: Matcher, question: str, region: Region | None, as_json: bool) -> str:
-    from thekiz_bot.matching import render
-
-    result = matcher.match(question, region=region)
-    return json_line(result, question) if as_json else render.result_text(result)
+def _answer(conversation: ConsoleConversation, question: str, as_json: bool) -> str:
+    return json_line(conversation.json(question)) if as_json else conversation.text(question)
 
 
-def _matcher_and_region(args: argparse.Namespace) -> tuple[Matcher, Region | None] | None:
+def _conversation(args: argparse.Namespace, settings: Settings) -> ConsoleConversation | None:
+    """Questions on the console go through the conversation engine, as in Telegram: with the
+    calendar of the bot's database when there is one."""
     kb = load_kb(args.knowledge)
     if kb is None:
         return None
     region = resolve_region(kb, args.region)
+    from thekiz_bot.conversation.console import (
+        ConsoleConversation,
+        calendar_reader,
+        warn_on_stderr,
+    )
     from thekiz_bot.matching.matcher import Matcher
 
-    return Matcher(kb), region
+    tz = ZoneInfo(settings.timezone)
+    return ConsoleConversation(Matcher(kb), calendar_reader(settings.db_path, tz, warn_on_stderr),
+                               tz, settings.context_minutes, region=region)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    loaded = _matcher_and_region(args)
-    if loaded is None:
+    conversation = _conversation(args, settings)
+    if conversation is None:
         return ExitCode.FAILED
-    matcher, region = loaded
     if args.question != "-":
-        print(_answer(matcher, args.question, region, args.json))
+        print(_answer(conversation, args.question, args.json))
         return ExitCode.OK
-    # One question per line, answered in order by one process (for scripts and evaluations).
+    # One question per line, answered in order by one process as one conversation: a line like
+    # "und die Telefonnummer?" refers to the answer before it.
     first = True
     for line in sys.stdin:
         question = line.rstrip("\r\n")
         if not args.json and not first:
             print(ANSWER_SEPARATOR)
-        print(_answer(matcher, question, region, args.json), flush=True)
+        print(_answer(conversation, question, args.json), flush=True)
         first = False
     return ExitCode.OK
 
@@ -97,12 +101,23 @@ CHAT_HELP = (
 
 
 def run_chat(matcher: Matcher, read: Callable[[str], str], write: Callable[[str], None],
-             region: str | Region | None = None) -> int:
+             region: str | Region | None = None, settings: Settings | None = None) -> int:
     """The console conversation; `read`/`write` are injectable so tests can drive it."""
+    from thekiz_bot.conversation.console import (
+        ConsoleConversation,
+        calendar_reader,
+        warn_on_stderr,
+    )
     from thekiz_bot.matching import render
 
+    settings = settings or Settings()
+    tz = ZoneInfo(settings.timezone)
+    conversation = ConsoleConversation(
+        matcher, calendar_reader(settings.db_path, tz, warn_on_stderr), tz,
+        settings.context_minutes,
+        region=matcher.resolve_region(region) if isinstance(region, str) else region,
+    )
     write("ThEKiZ-Assistent (Konsole). " + CHAT_HELP)
-    last: MatchResult | None = None
     while True:
         try:
             line = read("\nSie: ").strip()
@@ -124,28 +139,21 @@ def run_chat(matcher: Matcher, read: Callable[[str], str], write: Callable[[str]
                 names = ", ".join(r.name for r in matcher.kb.regions)
                 write(f"Diese Region kenne ich nicht. Möglich sind: {names}")
             else:
-                region = found
+                conversation.region = found
                 write(f"Region gespeichert: {found.name} ({found.kind})")
             continue
         if command == "/kontakt":
-            contacts = matcher.contacts_for_query(rest, region=region)
+            contacts = matcher.contacts_for_query(rest, region=conversation.region)
             write("\n\n".join(render.contact_text(c) for c in contacts))
             continue
-        if last is not None and last.status == "suggest" and line.isdigit():
-            pick = int(line)
-            if 1 <= pick <= len(last.suggestions):
-                line = last.suggestions[pick - 1].entry.question
-        last = matcher.match(line, region=region)
-        text = render.result_text(last)
-        if last.status == "suggest":
-            text += "\n(Antworten Sie mit der Nummer, um eine Antwort zu sehen.)"
-        write(text)
+        write(conversation.text(line))
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    loaded = _matcher_and_region(args)
-    if loaded is None:
+    kb = load_kb(args.knowledge)
+    if kb is None:
         return ExitCode.FAILED
-    matcher, region = loaded
-    return run_chat(matcher, input, print, region=region)
+    region = resolve_region(kb, args.region)
+    from thekiz_bot.matching.matcher import Matcher
 
+    return run_chat(Matcher(kb), input, print, region=region, settings=settings)

@@ -91,5 +91,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if unknown:
         print(f"Unbekannte Eintrags-IDs im Fragensatz: {', '.join(unknown)}", file=sys.stderr)
         return ExitCode.FAILED
-    print(format_reports(evaluate(Matcher(kb), items), show_misses=not args.quiet))
+    from thekiz_bot.conversation.evaluation import report_file
+
+    matcher = Matcher(kb)
+    if items:
+        print(format_reports(evaluate(matcher, items), show_misses=not args.quiet))
+    try:
+        conversation = report_file(matcher, args.file, show_misses=not args.quiet)
+    except (OSError, ValueError) as exc:
+        print(f"Fragensatz kann nicht gelesen werden: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if conversation:
+        # Dialogues and date questions (issue 14), when the file has them.
+        print(("\n" if items else "") + conversation)
     return ExitCode.OK

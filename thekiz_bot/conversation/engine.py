@@ -2,9 +2,9 @@
 `ask` all call `ConversationEngine.answer`, so a follow-up or a date question is understood the
 same everywhere and no handler knows a single phrase.
 
-Order of the rules: a follow-up that has nothing of its own to ask is answered against the last
-answer (or honestly declined when there is none); a date question is answered from the calendar
-plus the fitting handbook entry; everything else goes to the matcher as before.
+Order of the rules: a date question is answered from the calendar plus the fitting handbook
+entry; a follow-up that has nothing of its own to ask is answered against the last answer (or
+honestly declined when there is none); everything else goes to the matcher as before.
 """
 
 from __future__ import annotations
@@ -110,14 +110,16 @@ class ConversationEngine:
         now = self._clock()
         turn = self.store.recall(key, now)
         regions = self._regions(matcher)
+        # A date question is complete on its own ("Ist in Jena demnächst was?"), even where it
+        # looks like a follow-up (a region and a time, nothing else).
+        query = parse_date_question(text, regions.find, now.astimezone(self.tz).date())
+        if query is not None:
+            return self._dates(matcher, query, text, user_id, user_region, now)
         follow = fu.detect(text, regions.find, regions.without_region, matcher.vocab.stopwords)
         if follow is not None and follow.dependent:
             if turn is None:
                 return Reply(NO_CONTEXT)
             return self._resolve(matcher, text, follow, turn, user_id, user_region, now)
-        query = parse_date_question(text, regions.find, now.astimezone(self.tz).date())
-        if query is not None:
-            return self._dates(matcher, query, text, user_id, user_region, now)
         # A region named in the question wins over the one the user saved.
         region = None if regions.find(text) else user_region
         result = self._match(matcher, text, follow, turn, region)

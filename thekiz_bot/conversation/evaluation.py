@@ -262,3 +262,25 @@ def format_reports(dialogues: dict[str, DialogueReport], dates: dict[str, DateRe
                       f"{m.kind or ''} {m.region or ''} {m.month or ''} {m.when or ''}, "
                       f"bekommen {got}" for m, got in misses_q]
     return "\n".join(lines)
+
+
+# Date questions are parsed as on this day, so that "im März" means the same year in every run.
+EVAL_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def report_file(matcher: Matcher, path: str | Path, show_misses: bool = True) -> str | None:
+    """The dialogue and date-question tables of a file, or None when it has neither."""
+    dialogues, dates = load(path)
+    if not dialogues and not dates:
+        return None
+    finder = RegionFinder(matcher.kb.regions)
+
+    def region_id(name: str) -> str | None:
+        found = finder.resolve(name)
+        return found.id if found is not None else name
+
+    return format_reports(
+        evaluate_dialogues(matcher, dialogues, EVAL_NOW, ZoneInfo("Europe/Berlin")),
+        evaluate_dates(dates, finder, EVAL_NOW, region_id),
+        show_misses,
+    )

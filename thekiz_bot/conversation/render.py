@@ -27,6 +27,7 @@ from thekiz_bot.events.model import Event, RegionNames
 from thekiz_bot.events.render import event_card_html, event_card_text
 from thekiz_bot.knowledge.regions import region_label
 from thekiz_bot.matching import render as match_render
+from thekiz_bot.text.normalise import clean_input
 
 NO_CONTEXT_TEXT = (
     "Worauf bezieht sich Ihre Frage? Ich habe gerade keine vorige Antwort im Blick. Bitte "
@@ -193,7 +194,7 @@ def reply_json(question: str, reply: Reply, regions: RegionNames, tz: ZoneInfo) 
         data = {"question": question, "answer": None, "entry_id": None, "score": 0.0,
                 "suggestions": [], "contacts": [], "source": None, "region": None,
                 "out_of_scope_topic": None}
-    data["question"] = question
+    data["question"] = clean_input(question, limit=max(len(question), 1))
     data["status"] = reply.status
     data["kind"] = reply.kind
     if reply.kind == FOLLOWUP:
