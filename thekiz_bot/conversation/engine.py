@@ -22,7 +22,8 @@ from thekiz_bot.events.model import EVENT_KINDS, Event
 from thekiz_bot.knowledge.loader import Contact, FaqEntry, KnowledgeBase, Region
 from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.matching import contacts as contact_rules
-from thekiz_bot.matching.matcher import Matcher, MatchResult
+from thekiz_bot.matching.matcher import Matcher
+from thekiz_bot.matching.result import MatchResult, MatchStatus
 
 # What a reply is.
 MATCH = "match"            # the matcher's own answer, suggestion, fallback or small talk
@@ -120,27 +121,25 @@ class ConversationEngine:
             if turn is None:
                 return Reply(NO_CONTEXT)
             return self._resolve(matcher, text, follow, turn, user_id, user_region, now)
-        # A region named in the question wins over the one the user saved.
-        region = None if regions.find(text) else user_region
-        result = self._match(matcher, text, follow, turn, region)
+        result = self._match(matcher, text, follow, turn, user_region)
         return Reply(MATCH, result=result, turn=_turn_after(result, turn, user_id, now))
 
     def _match(self, matcher: Matcher, text: str, follow: fu.FollowUp | None,
-               turn: Turn | None, region: Region | None) -> MatchResult:
+               turn: Turn | None, saved: Region | None) -> MatchResult:
         """A question with words of its own; one that points back ("wie wird man das?") is
         asked about the last answer's subject first."""
         previous = matcher.kb.entry(turn.entry_id) if turn and turn.entry_id else None
         if follow is not None and follow.anaphoric and follow.rest and previous is not None:
             subject = previous.keywords[0] if previous.keywords else previous.question
-            about = matcher.match(f"{text} {subject}", region=region)
+            about = matcher.match(f"{text} {subject}", saved_region=saved)
             # The last entry again means the question added nothing the subject could answer.
             if about.status == "answer" and about.entry is not None \
                     and about.entry.id != previous.id:
                 return about
-        result = matcher.match(text, region=region)
+        result = matcher.match(text, saved_region=saved)
         if follow is not None and follow.rest and result.status != "answer":
             # "gibt es dazu eine Fortbildung?": its own words may answer without the rest.
-            own = matcher.match(follow.rest, region=region)
+            own = matcher.match(follow.rest, saved_region=saved)
             if own.status == "answer":
                 return own
         return result
@@ -214,8 +213,8 @@ class ConversationEngine:
                 query = replace(query, period=parsed.period, month=parsed.month)
         handbook = None
         if entry is not None:
-            handbook = MatchResult(question=entry.question, status="answer", score=1.0,
-                                   entry=entry)
+            handbook = MatchResult(question=entry.question, status=MatchStatus.ANSWER,
+                                   score=1.0, entry=entry)
         return self._date_reply(query, handbook, user_id, user_region, now)
 
     # --- date questions -------------------------------------------------------------------
@@ -226,7 +225,7 @@ class ConversationEngine:
         # than whatever the rest of the question resembles.
         handbook = matcher.match(EVENT_KINDS[query.kind]) if query.kind else None
         if handbook is None or handbook.status != "answer":
-            handbook = matcher.match(text, region=query.region or user_region)
+            handbook = matcher.match(text, saved_region=user_region)
         return self._date_reply(query, handbook if handbook.status == "answer" else None,
                                 user_id, user_region, now)
 
