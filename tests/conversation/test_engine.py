@@ -17,7 +17,8 @@ from thekiz_bot.conversation.render import (
     reply_json,
     reply_text,
 )
-from thekiz_bot.events.model import STATUS_CANCELLED, Event, RegionNames
+from thekiz_bot.events.model import Event, EventStatus
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.telegram.services import KnowledgeSnapshot
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -56,7 +57,7 @@ def text_of(snapshot: KnowledgeSnapshot, engine: ConversationEngine, message: st
             user_region_id: str | None = None) -> str:
     region = snapshot.kb.region(user_region_id) if user_region_id else None
     reply = engine.answer(message, KEY, 7, region)
-    return reply_text(reply, RegionNames(tuple(snapshot.kb.regions)), TZ)
+    return reply_text(reply, RegionFinder(snapshot.kb.regions), TZ)
 
 
 def known_phones_and_mails(snapshot: KnowledgeSnapshot) -> set[str]:
@@ -75,7 +76,7 @@ def test_phone_follow_up_gives_the_ministrys_number_from_contacts_yaml(
     assert reply.kind == FOLLOWUP and reply.wants == fu.PHONE and not reply.missing
     phone = real_knowledge.kb.contacts["ministerium"].phone
     assert phone and [c.phone for c in reply.contacts] == [phone]
-    assert phone in reply_text(reply, RegionNames(), TZ)
+    assert phone in reply_text(reply, RegionFinder(), TZ)
 
 
 def test_after_the_timeout_the_same_follow_up_gets_no_invented_answer(
@@ -96,7 +97,7 @@ def test_a_follow_up_the_last_entry_cannot_answer_gets_the_honest_no(
     engine.answer("Was macht die Fachstelle?", KEY, 7)
     reply = engine.answer("und die Telefonnummer?", KEY, 7)
     assert reply.kind == FOLLOWUP and reply.missing
-    text = reply_text(reply, RegionNames(), TZ)
+    text = reply_text(reply, RegionFinder(), TZ)
     assert PHONE_MISSING in text
     assert not PHONE_OR_MAIL.search(text)
 
@@ -193,7 +194,7 @@ def test_next_working_group_comes_from_the_calendar_with_the_handbook_entry(
     reply = engine.answer("wann ist der nächste arbeitskreis", KEY, 7)
     assert reply.kind == DATES and [e.id for e in reply.events] == [2]
     assert reply.entry_id == "arbeitskreise"
-    text = reply_text(reply, RegionNames(tuple(real_knowledge.kb.regions)), TZ)
+    text = reply_text(reply, RegionFinder(real_knowledge.kb.regions), TZ)
     assert "arbeitskreis 2" in text and "zwei Arbeitskreise" in text
 
 
@@ -203,7 +204,7 @@ def test_no_matching_event_says_so_offers_abo_and_gives_the_handbook_answer(
     engine = make_engine(real_knowledge, clock, [event(1, "fortbildung", 3)])
     reply = engine.answer("Wann ist der nächste Arbeitskreis?", KEY, 7)
     assert reply.kind == DATES and reply.events == ()
-    text = reply_text(reply, RegionNames(), TZ)
+    text = reply_text(reply, RegionFinder(), TZ)
     assert "kein passender Termin" in text and SUBSCRIBE_OFFER in text and "/abo" in text
     assert "zwei Arbeitskreise" in text
 
@@ -236,7 +237,7 @@ def test_cancelled_past_and_out_of_month_events_are_left_out(
     events = [
         Event(id=1, title="AK März", kind="arbeitskreis", start=march, place="Erfurt"),
         Event(id=2, title="AK abgesagt", kind="arbeitskreis", start=march, place="Erfurt",
-              status=STATUS_CANCELLED),
+              status=EventStatus.CANCELLED),
         Event(id=3, title="AK April", kind="arbeitskreis", start=march + timedelta(days=30),
               place="Erfurt"),
         Event(id=4, title="AK vorbei", kind="arbeitskreis", start=NOW - timedelta(days=3),
@@ -270,7 +271,7 @@ def test_a_follow_up_after_a_reload_without_the_entry_is_declined(
     engine.store.remember(KEY, replace(turn, entry_id="removed-entry"))
     reply = engine.answer("und die Nummer?", KEY, 7)
     assert reply.kind == FOLLOWUP and reply.entry is None and reply.missing
-    assert not PHONE_OR_MAIL.search(reply_text(reply, RegionNames(), TZ))
+    assert not PHONE_OR_MAIL.search(reply_text(reply, RegionFinder(), TZ))
 
 
 def test_json_has_the_events(real_knowledge: KnowledgeSnapshot, clock: Clock) -> None:
@@ -279,7 +280,7 @@ def test_json_has_the_events(real_knowledge: KnowledgeSnapshot, clock: Clock) ->
                          [event(5, "arbeitskreis", 10, registration_url=registration)])
     reply = engine.answer("wann ist der nächste arbeitskreis", KEY, 7)
     data = reply_json("wann ist der nächste arbeitskreis", reply,
-                      RegionNames(tuple(real_knowledge.kb.regions)), TZ)
+                      RegionFinder(real_knowledge.kb.regions), TZ)
     assert data["kind"] == DATES and data["entry_id"] == "arbeitskreise"
     assert data["events"][0]["id"] == 5 and data["events"][0]["registration_url"] == registration
     assert data["date_query"] == {"kind": "arbeitskreis", "region": None, "period": "next",

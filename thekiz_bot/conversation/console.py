@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 from thekiz_bot.conversation.context import ContextKey, ContextStore
 from thekiz_bot.conversation.engine import FOLLOWUP, MATCH, ConversationEngine, Reply
 from thekiz_bot.conversation.render import reply_json, reply_text
-from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.model import Event
 from thekiz_bot.knowledge.loader import FaqEntry, Region
+from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.matching.matcher import Matcher
 
 CONSOLE = ContextKey(0)
@@ -68,7 +69,7 @@ class ConsoleConversation:
             lambda: self.matcher, self.events,
             ContextStore(timedelta(minutes=self.context_minutes)), self.clock, self.tz,
         )
-        self.regions = RegionNames(tuple(self.matcher.kb.regions))
+        self.regions = RegionFinder(self.matcher.kb.regions)
 
     def reply(self, line: str) -> Reply:
         if line.strip().isdigit() and self._choices:

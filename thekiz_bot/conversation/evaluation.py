@@ -29,7 +29,7 @@ from thekiz_bot.conversation.engine import (
     ConversationEngine,
     Reply,
 )
-from thekiz_bot.events.model import resolve_kind
+from thekiz_bot.events.fields import resolve_kind
 from thekiz_bot.knowledge.loader import Contact, KnowledgeBase
 from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.matching.matcher import Matcher

@@ -23,9 +23,9 @@ from thekiz_bot.conversation.date_questions import (
 )
 from thekiz_bot.conversation.engine import DATES, FOLLOWUP, MATCH, NO_CONTEXT, Reply
 from thekiz_bot.events import dates as german_dates
-from thekiz_bot.events.model import Event, RegionNames
+from thekiz_bot.events.model import Event
 from thekiz_bot.events.render import event_card_html, event_card_text
-from thekiz_bot.knowledge.regions import region_label
+from thekiz_bot.knowledge.regions import RegionFinder, region_label
 from thekiz_bot.matching import render as match_render
 from thekiz_bot.text.normalise import clean_input
 
@@ -115,7 +115,7 @@ def _followup_blocks(reply: Reply, markup: bool) -> list[str]:
     return blocks
 
 
-def date_answer(reply: Reply, regions: RegionNames, tz: ZoneInfo, markup: bool) -> DateAnswer:
+def date_answer(reply: Reply, regions: RegionFinder, tz: ZoneInfo, markup: bool) -> DateAnswer:
     assert reply.date_query is not None
     esc = html.escape if markup else (lambda s: s)
     what = describe(reply.date_query)
@@ -143,7 +143,7 @@ def date_answer(reply: Reply, regions: RegionNames, tz: ZoneInfo, markup: bool) 
     return DateAnswer(intro, cards, "\n\n".join(closing_blocks) or None)
 
 
-def reply_text(reply: Reply, regions: RegionNames, tz: ZoneInfo) -> str:
+def reply_text(reply: Reply, regions: RegionFinder, tz: ZoneInfo) -> str:
     """The whole reply as plain text (console chat, `ask`)."""
     if reply.kind == MATCH and reply.result is not None:
         text = match_render.result_text(reply.result)
@@ -168,7 +168,7 @@ def followup_html(reply: Reply) -> str:
     return "\n\n".join(_followup_blocks(reply, markup=True))
 
 
-def _event_json(event: Event, regions: RegionNames, tz: ZoneInfo) -> dict[str, Any]:
+def _event_json(event: Event, regions: RegionFinder, tz: ZoneInfo) -> dict[str, Any]:
     return {
         "id": event.id,
         "title": event.title,
@@ -186,7 +186,7 @@ def _event_json(event: Event, regions: RegionNames, tz: ZoneInfo) -> dict[str, A
     }
 
 
-def reply_json(question: str, reply: Reply, regions: RegionNames, tz: ZoneInfo) -> dict[str, Any]:
+def reply_json(question: str, reply: Reply, regions: RegionFinder, tz: ZoneInfo) -> dict[str, Any]:
     """`ask --json`: the matcher's fields as before, plus what the conversation added."""
     if reply.result is not None:
         data = reply.result.to_json()
