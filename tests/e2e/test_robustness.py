@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,7 @@ import yaml
 
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.telegram_html import parse_html
-from tests.helpers.telegram import ADMIN, ANNA, BEN, RunningBot, copy_knowledge, start_parts
-from thekiz_bot.telegram.app import BotTuning
+from tests.helpers.telegram import ADMIN, ANNA, BEN, FAST, RunningBot, copy_knowledge, start_parts
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as messages
 
@@ -46,8 +46,7 @@ async def test_server_errors_are_retried_with_backoff(tg_bot: RunningBot) -> Non
 
 
 async def test_a_lost_response_is_retried(fake_api: FakeBotApi, db_path: Path) -> None:
-    bot = start_parts(fake_api, db_path, tuning=BotTuning(
-        overall_per_second=0, group_per_minute=0, backoff_seconds=0.01, timeout_seconds=0.3))
+    bot = start_parts(fake_api, db_path, tuning=replace(FAST, timeout_seconds=0.3))
     fake_api.inject_timeout("sendMessage", seconds=0.6)
     async with bot.harness:
         reply = await bot.harness.send(ANNA, QUESTION)

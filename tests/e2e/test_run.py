@@ -132,6 +132,21 @@ async def test_a_rejected_token_exits_2_without_showing_it(
     assert "@BotFather" in text and "wrong-token-for-tests" not in text
 
 
+async def test_webhook_mode_without_a_secret_refuses_to_start(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    """Admin rights come from the user id in an update: an open webhook could be forged."""
+    env = _env(fake_api, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.org/thekiz/hook",
+               TELEGRAM_WEBHOOK_PORT=str(_free_port()))
+    process = await _start(["run"], env)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    text = err.decode("utf-8", "replace").strip()
+    assert "TELEGRAM_WEBHOOK_SECRET" in text and "setzen Sie" in text
+    assert "\n" not in text and text.endswith(".")  # one German sentence, no traceback
+    assert fake_api.calls() == []  # refused before any network call
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

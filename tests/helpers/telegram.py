@@ -12,9 +12,11 @@ from tests.helpers.fakes.harness import BotHarness
 from tests.helpers.fakes.updates import TgChat, TgUser
 from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.config import Settings
+from thekiz_bot.retry import Backoff
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.records import Records
 from thekiz_bot.telegram.app import BotTuning, build_application
+from thekiz_bot.telegram.ratelimit import FloodLimits
 from thekiz_bot.telegram.services import KnowledgeService, KnowledgeSnapshot
 
 ANNA = TgUser(1001, "Anna", "Koordinatorin")
@@ -23,7 +25,7 @@ ADMIN = TgUser(4242, "Jana", "Fachstelle")
 TEAM = TgChat(-1001234567890, "supergroup", title="ThEKiZ Team Jena")
 
 # No throttling and quick retries: the tests exercise the logic, not the clock.
-FAST = BotTuning(overall_per_second=0, group_per_minute=0, backoff_seconds=0.01,
+FAST = BotTuning(flood=FloodLimits(overall_per_second=0, backoff=Backoff(0.01, 0.05)),
                  timeout_seconds=2.0)
 
 

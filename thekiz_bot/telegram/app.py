@@ -10,7 +10,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
@@ -41,7 +41,8 @@ from thekiz_bot.telegram.events.conversation import admin_conversation
 from thekiz_bot.telegram.faq import admin, feedback, inline, privacy, questions, region, welcome
 from thekiz_bot.telegram.faq import contacts as contacts_cmd
 from thekiz_bot.telegram.logs import configure_logging
-from thekiz_bot.telegram.ratelimit import RetryingRateLimiter
+from thekiz_bot.telegram.ordering import ChatOrderedProcessor
+from thekiz_bot.telegram.ratelimit import FloodLimits, FloodSafeRateLimiter
 from thekiz_bot.telegram.services import SERVICES_KEY, BotServices, KnowledgeService, RegionPrivacy
 from thekiz_bot.telegram.texts import common
 
@@ -53,14 +54,11 @@ Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, obj
 class BotTuning:
     """Telegram limits, retries and timeouts; the defaults are for production."""
 
-    overall_per_second: float = 30
-    group_per_minute: float = 20
-    retry_after_attempts: int = 3
-    network_retries: int = 3
-    backoff_seconds: float = 1.0
+    flood: FloodLimits = field(default_factory=FloodLimits)
     timeout_seconds: float = 10.0
-    # Updates are handled concurrently so one slow chat (e.g. a 429 wait) never blocks others.
-    concurrent_updates: int = 32
+    # Chats are handled concurrently (one slow chat, e.g. in a 429 wait, never blocks the
+    # others), each chat's updates in order; at most this many handlers run at a time.
+    max_running: int = 32
 
 
 def build_application(
@@ -91,18 +89,10 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        .rate_limiter(
-            RetryingRateLimiter(
-                overall_max_rate=tuning.overall_per_second,
-                group_max_rate=tuning.group_per_minute,
-                max_retries=tuning.retry_after_attempts,
-                network_retries=tuning.network_retries,
-                backoff_seconds=tuning.backoff_seconds,
-            )
-        )
+        .rate_limiter(FloodSafeRateLimiter(tuning.flood))
         .read_timeout(tuning.timeout_seconds)
         .write_timeout(tuning.timeout_seconds)
-        .concurrent_updates(tuning.concurrent_updates)
+        .concurrent_updates(ChatOrderedProcessor(tuning.max_running))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -212,6 +202,11 @@ def run(settings: Settings) -> int:
     if not settings.telegram_token:
         print(common.MISSING_TOKEN, file=sys.stderr)
         return 2
+    if settings.webhook_url and not settings.webhook_secret:
+        # Admin rights come from the user id inside an update: without the secret, anyone who
+        # finds the URL could forge an admin's update and announce to every subscriber.
+        print(common.WEBHOOK_SECRET_MISSING, file=sys.stderr)
+        return 2
     try:
         knowledge = KnowledgeService.load(settings.knowledge_dir)
     except KnowledgeError as exc:
@@ -225,9 +220,6 @@ def run(settings: Settings) -> int:
         print(common.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
         return 1
     configure_logging(settings.log_level, [settings.telegram_token, settings.webhook_secret])
-    if settings.webhook_url and not settings.webhook_secret:
-        log.warning("TELEGRAM_WEBHOOK_SECRET is not set: anyone who finds the webhook URL "
-                    "can send the bot fake updates")
     try:
         _serve(build_application(settings, knowledge, Records(db)), settings)
     except InvalidToken:

@@ -140,12 +140,16 @@ class InjectedFailure:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Telegram's published limits for bots (https://core.telegram.org/bots/faq)."""
+    """Telegram's published limits for bots (https://core.telegram.org/bots/faq).
+
+    A private chat gets about one message per second, with a short burst allowance: a bucket
+    of 1 + `chat_burst` messages, refilled at `per_chat_per_second`. A group gets 20 per
+    minute, all chats together 30 per second. Beyond, Telegram answers 429 with `retry_after`.
+    """
 
     overall_per_second: int = 30
-    per_chat_per_second: int = 1
+    per_chat_per_second: float = 1.0
     per_group_per_minute: int = 20
-    # Telegram tolerates short bursts in a private chat; this many extra messages pass.
     chat_burst: int = 3
 
 
@@ -197,6 +201,9 @@ class FakeBotApi:
         self._open_inline_queries: set[str] = set()
         self._query_ids = itertools.count(1000)
         self._sent_at: dict[Any, deque[float]] = defaultdict(deque)
+        self._chat_tokens: dict[int, tuple[float, float]] = {}  # chat → (tokens, at)
+        self.latency = 0.0
+        self._latency_of: dict[str, float] = {}
         self._new_update = asyncio.Condition()
         self._activity = asyncio.Condition()
         self._server: tornado.httpserver.HTTPServer | None = None
@@ -300,6 +307,14 @@ class FakeBotApi:
     def enable_rate_limits(self, limits: RateLimits | None = None) -> None:
         self.rate_limits = limits or RateLimits()
 
+    def set_latency(self, seconds: float, method: str | None = None) -> None:
+        """Answer every call (or every call of `method`) `seconds` late, like a real network
+        round trip (Telegram from Europe: about 50–100 ms)."""
+        if method is None:
+            self.latency = seconds
+        else:
+            self._latency_of[method] = seconds
+
     # --- assertions ---------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[ApiCall]:
@@ -333,6 +348,9 @@ class FakeBotApi:
     # --- request handling ---------------------------------------------------------------
 
     async def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+        delay = self._latency_of.get(method, self.latency)
+        if delay > 0:
+            await asyncio.sleep(delay)
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         try:
@@ -400,24 +418,37 @@ class FakeBotApi:
         return self.chats[cid]
 
     def check_rate_limit(self, chat: dict[str, Any]) -> None:
+        """429 with retry_after when a message exceeds Telegram's limits; else count it."""
         limits = self.rate_limits
         if limits is None:
             return
         now = time.monotonic()
-        checks: list[tuple[Any, int, float]] = [("*", limits.overall_per_second, 1.0)]
-        if chat["type"] == "private":
-            checks.append((chat["id"], limits.per_chat_per_second + limits.chat_burst, 1.0))
-        else:
-            checks.append((chat["id"], limits.per_group_per_minute, 60.0))
-        for key, allowed, window in checks:
+        windows: list[tuple[Any, int, float]] = [("*", limits.overall_per_second, 1.0)]
+        if chat["type"] != "private":
+            windows.append((chat["id"], limits.per_group_per_minute, 60.0))
+        for key, allowed, window in windows:
             sent = self._sent_at[key]
             while sent and now - sent[0] >= window:
                 sent.popleft()
             if len(sent) >= allowed:
-                wait = max(1, math.ceil(window - (now - sent[0])))
-                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
-        for key, _, _ in checks:
+                self._too_many(window - (now - sent[0]))
+        if chat["type"] == "private":
+            chat_id = int(chat["id"])
+            capacity = 1.0 + limits.chat_burst
+            tokens, at = self._chat_tokens.get(chat_id, (capacity, now))
+            tokens = min(capacity, tokens + (now - at) * limits.per_chat_per_second)
+            if tokens < 1:
+                self._chat_tokens[chat_id] = (tokens, now)
+                self._too_many((1 - tokens) / limits.per_chat_per_second)
+            self._chat_tokens[chat_id] = (tokens - 1, now)
+        for key, _, _ in windows:
             self._sent_at[key].append(now)
+
+    @staticmethod
+    def _too_many(wait: float) -> None:
+        # Telegram states whole seconds, rounded up.
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
     def parse_text(self, text: Any, parse_mode: Any, limit: int, what: str) -> ParsedText:
         if not isinstance(text, str) or not text.strip():

@@ -123,6 +123,16 @@ class BotHarness:
         calls = [c for c in self.api.calls_since(first_call) if c.method != "getUpdates"]
         return Exchange(update_id, calls, sent)
 
+    def push_all(self, updates: list[dict[str, Any]]) -> list[int]:
+        """Queue updates at once, without waiting (a burst, as Telegram delivers one)."""
+        return [self.api.push_update(update) for update in updates]
+
+    async def wait_handled(self, update_ids: list[int], timeout: float | None = None) -> None:
+        """Wait until the application has fully handled every one of these updates."""
+        await asyncio.wait_for(
+            asyncio.gather(*(self._event(u).wait() for u in update_ids)),
+            timeout or self.timeout)
+
     async def send(
         self,
         user: TgUser,

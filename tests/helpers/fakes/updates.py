@@ -9,7 +9,8 @@ from typing import Any
 
 from tests.helpers.fakes.botapi import FakeBotApi, FakeMessage
 
-_MENTION = re.compile(r"@[A-Za-z0-9_]{5,32}")
+# A username mention as Telegram's clients mark it: not inside a word or an e-mail address.
+_MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{5,32}\b")
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?")
 
 
@@ -69,6 +70,8 @@ def text_entities(text: str) -> list[dict[str, Any]]:
         entities.append({"type": "bot_command", "offset": 0,
                          "length": _utf16(command.group(0))})
     for match in _MENTION.finditer(text):
+        if command and match.start() < command.end():
+            continue  # "/frage@bot" is one bot_command entity, not a command and a mention
         entities.append({"type": "mention", "offset": _offset(text, match.start()),
                          "length": _utf16(match.group(0))})
     return entities

@@ -20,6 +20,11 @@ TELEGRAM_UNREACHABLE = (
     "Telegram ist nicht erreichbar: Bitte prüfen Sie die Internetverbindung und "
     "TELEGRAM_API_BASE_URL."
 )
+WEBHOOK_SECRET_MISSING = (
+    "Für den Webhook-Betrieb fehlt ein Geheimnis: Bitte setzen Sie TELEGRAM_WEBHOOK_SECRET auf "
+    "eine zufällige Zeichenfolge aus 1–256 Zeichen (A–Z, a–z, 0–9, _ und -), z. B. mit "
+    "`openssl rand -hex 32`."
+)
 KNOWLEDGE_INVALID = "Die Wissensbasis kann nicht geladen werden:"
 
 
