@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from thekiz_bot.learning.schedule import DigestSchedule, ScheduleError
+
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
 DEFAULT_DB_PATH = Path("data") / "thekiz.sqlite3"
+DEFAULT_QUESTION_RETENTION_DAYS = 365
 
 
 class ConfigError(ValueError):
@@ -46,6 +49,10 @@ class Settings:
     log_level: str = "INFO"
     # How long a follow-up ("und die Telefonnummer?") still refers to the last answer.
     context_minutes: float = 10.0
+    # The Fachstelle's digest of what the bot could not answer (None: off, the default).
+    digest: DigestSchedule | None = None
+    # Question texts older than this are deleted (and /datenschutz says so).
+    question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +75,17 @@ class Settings:
             raise ConfigError("THEKIZ_CONTEXT_MINUTES muss eine Zahl sein") from exc
         if not 0 < context_minutes <= 24 * 60:
             raise ConfigError("THEKIZ_CONTEXT_MINUTES muss zwischen 0 und 1440 liegen")
+        retention_raw = get("THEKIZ_QUESTION_RETENTION_DAYS")
+        try:
+            retention = int(retention_raw) if retention_raw else DEFAULT_QUESTION_RETENTION_DAYS
+        except ValueError as exc:
+            raise ConfigError("THEKIZ_QUESTION_RETENTION_DAYS muss eine Zahl sein") from exc
+        if retention < 1:
+            raise ConfigError("THEKIZ_QUESTION_RETENTION_DAYS muss mindestens 1 sein")
+        try:
+            digest = DigestSchedule.parse(get("THEKIZ_DIGEST"))
+        except ScheduleError as exc:
+            raise ConfigError(str(exc)) from exc
         return cls(
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
@@ -83,4 +101,6 @@ class Settings:
             ),
             log_level=(get("THEKIZ_LOG_LEVEL") or "INFO").upper(),
             context_minutes=context_minutes,
+            digest=digest,
+            question_retention_days=retention,
         )

@@ -24,6 +24,11 @@ MAX_ALTERNATE_CHARS = 160
 _PERSONAL = re.compile(r"@|https?://|www\.|\d[\d /-]{5,}\d")
 
 
+def has_personal_data(text: str) -> bool:
+    """An e-mail address, link or phone number: such a text is never offered as a phrasing."""
+    return _PERSONAL.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Suggestion:
     entry_id: str
@@ -88,7 +93,7 @@ def _rejection(text: str, norm: str, entry: FaqEntry | None, ambiguous: bool) ->
         return "Eintrag ist ein Entwurf"
     if ambiguous:
         return "für mehrere Einträge bestätigt"
-    if _PERSONAL.search(text):
+    if has_personal_data(text):
         return "enthält E-Mail, Link oder Nummer (Datenschutz)"
     if len(text) > MAX_ALTERNATE_CHARS:
         return f"länger als {MAX_ALTERNATE_CHARS} Zeichen"

@@ -1,4 +1,5 @@
-"""Add alternates to FAQ entries in a YAML file without disturbing anything else in it.
+"""Add alternates to FAQ entries (or examples to out-of-scope topics) in a YAML file without
+disturbing anything else in it.
 
 The knowledge base is written and reviewed by people in git: comments, blank lines, key
 order and quoting must survive, so that the diff shows only the new lines. Instead of
@@ -47,12 +48,12 @@ class _Insert:
     text: str
 
 
-def _entries_node(root: Node | None) -> SequenceNode | None:
+def _entries_node(root: Node | None, records_key: str = "entries") -> SequenceNode | None:
     if isinstance(root, SequenceNode):
         return root
     if isinstance(root, MappingNode):
         for key, value in root.value:
-            if isinstance(key, ScalarNode) and key.value == "entries":
+            if isinstance(key, ScalarNode) and key.value == records_key:
                 return value if isinstance(value, SequenceNode) else None
     return None
 
@@ -99,14 +100,15 @@ class _Lines:
         return _Insert(self.end_of_line(after_line), joined)
 
 
-def _inserts_for(entry: MappingNode, texts: Sequence[str], lines: _Lines) -> list[_Insert] | str:
+def _inserts_for(entry: MappingNode, texts: Sequence[str], lines: _Lines,
+                 list_field: str = "alternates") -> list[_Insert] | str:
     """Where and what to insert for one entry, or why it cannot be done."""
-    found = _field(entry, "alternates")
+    found = _field(entry, list_field)
     if found is None:
         question = _field(entry, "question") or _field(entry, "id")
         assert question is not None
         key_col = question[0].start_mark.column
-        new = [" " * key_col + "alternates:"]
+        new = [" " * key_col + f"{list_field}:"]
         new += [" " * (key_col + 2) + "- " + yaml_scalar(t) for t in texts]
         return [lines.block(lines.last_line_of(question[1]), new)]
     key, value = found
@@ -127,20 +129,46 @@ def _inserts_for(entry: MappingNode, texts: Sequence[str], lines: _Lines) -> lis
         key_col = key.start_mark.column
         new = [" " * (key_col + 2) + "- " + yaml_scalar(t) for t in texts]
         return [lines.block(key.start_mark.line, new)]
-    return "'alternates' ist keine Liste"
+    return f"'{list_field}' ist keine Liste"
 
 
-def _expected(data: Any, additions: Mapping[str, Sequence[str]]) -> Any:
-    items = data["entries"] if isinstance(data, dict) else data
+def _expected(data: Any, additions: Mapping[str, Sequence[str]], records_key: str,
+              list_field: str, new_records: Mapping[str, Sequence[str]]) -> Any:
+    items = data[records_key] if isinstance(data, dict) else data
     for item in items:
         if isinstance(item, dict) and item.get("id") in additions:
-            current = item.get("alternates") or []
-            item["alternates"] = [*current, *additions[item["id"]]]
+            current = item.get(list_field) or []
+            item[list_field] = [*current, *additions[item["id"]]]
+    items.extend({"id": rid, list_field: list(texts)} for rid, texts in new_records.items())
     return data
+
+
+def _new_records(entries: SequenceNode, records: Mapping[str, Sequence[str]], lines: _Lines,
+                 list_field: str) -> _Insert | str:
+    """New `- id: …` records after the last one, indented like it."""
+    if entries.flow_style or not entries.value:
+        return "Liste in ungewohnter Schreibweise"
+    last = entries.value[-1]
+    dash_col = max(0, last.start_mark.column - 2)
+    pad = " " * (dash_col + 2)
+    new: list[str] = []
+    for record_id, texts in records.items():
+        new += [" " * dash_col + "- id: " + yaml_scalar(record_id), pad + f"{list_field}:"]
+        new += [pad + "  - " + yaml_scalar(t) for t in texts]
+    return lines.block(lines.last_line_of(last), new)
 
 
 def add_alternates(path: Path, additions: Mapping[str, Sequence[str]]) -> FileEdit:
     """Compute the new file content; nothing is written here (see `write_edit`)."""
+    return add_list_items(path, additions)
+
+
+def add_list_items(path: Path, additions: Mapping[str, Sequence[str]],
+                   records_key: str = "entries", list_field: str = "alternates",
+                   new_records: Mapping[str, Sequence[str]] | None = None) -> FileEdit:
+    """Append texts to the `list_field` of records (by id) under `records_key`, and add
+    `new_records` (id → texts) at the end; nothing is written here (see `write_edit`)."""
+    new_records = dict(new_records or {})
     edit = FileEdit(path)
     with path.open(encoding="utf-8", newline="") as handle:  # keep "\r\n" as it is
         raw = handle.read()
@@ -152,9 +180,10 @@ def add_alternates(path: Path, additions: Mapping[str, Sequence[str]]) -> FileEd
     except yaml.YAMLError as exc:
         edit.skipped = {eid: f"YAML-Fehler in der Datei: {exc}" for eid in additions}
         return edit
-    entries = _entries_node(root)
+    entries = _entries_node(root, records_key)
     if entries is None:
-        edit.skipped = {eid: "keine Liste 'entries' in der Datei" for eid in additions}
+        edit.skipped = {eid: f"keine Liste '{records_key}' in der Datei"
+                        for eid in (*additions, *new_records)}
         return edit
     lines = _Lines(text)
     inserts: list[_Insert] = []
@@ -167,7 +196,7 @@ def add_alternates(path: Path, additions: Mapping[str, Sequence[str]]) -> FileEd
         entry_id = str(id_field[1].value)
         if not additions.get(entry_id):
             continue
-        result = _inserts_for(item, additions[entry_id], lines)
+        result = _inserts_for(item, additions[entry_id], lines, list_field)
         if isinstance(result, str):
             edit.skipped[entry_id] = result
             continue
@@ -176,17 +205,27 @@ def add_alternates(path: Path, additions: Mapping[str, Sequence[str]]) -> FileEd
     for entry_id in additions:
         if entry_id not in edit.added and entry_id not in edit.skipped:
             edit.skipped[entry_id] = "Eintrag nicht in dieser Datei gefunden"
+    added_records: dict[str, list[str]] = {}
+    if new_records:
+        placed = _new_records(entries, new_records, lines, list_field)
+        if isinstance(placed, str):
+            edit.skipped.update({rid: placed for rid in new_records})
+        else:
+            inserts.append(placed)
+            added_records = {rid: list(texts) for rid, texts in new_records.items()}
     if not inserts:
         return edit
     new_text = text
     for insert in sorted(inserts, key=lambda i: i.index, reverse=True):
         new_text = new_text[: insert.index] + insert.text + new_text[insert.index:]
-    if yaml.safe_load(new_text) != _expected(before, edit.added):
+    expected = _expected(before, edit.added, records_key, list_field, added_records)
+    if yaml.safe_load(new_text) != expected:
         # Never write something that means more (or less) than the alternates we meant to add.
         edit.skipped.update({eid: "Einfügen hätte die Datei verändert; bitte von Hand ergänzen"
-                             for eid in edit.added})
+                             for eid in (*edit.added, *added_records)})
         edit.added = {}
         return edit
+    edit.added.update(added_records)
     edit.text = bom + new_text
     return edit
 

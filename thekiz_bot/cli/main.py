@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from thekiz_bot.cli import ask, check, events, importer, report, run
+from thekiz_bot.cli import ask, check, events, importer, learn, report, run
 from thekiz_bot.cli.common import UsageError
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.cli.parser import GermanArgumentParser
@@ -32,7 +32,7 @@ def build_parser(settings: Settings) -> GermanArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="BEFEHL", title="Befehle",
                                 help="was getan werden soll (Hilfe: BEFEHL --help)")
-    for module in (run, ask, check, events, importer, report):
+    for module in (run, ask, check, events, importer, report, learn):
         module.register(sub, settings)
     return parser
 

@@ -162,6 +162,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX questions_asked ON questions(asked_at);
         """,
     ),
+    Migration(
+        4,
+        "learning from the chat: the Fachstelle's decisions and digest runs",
+        """
+        -- Owned by thekiz_bot.learning.store. No asker is stored: only the wording and the admin.
+        CREATE TABLE learning_decisions (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            action       TEXT NOT NULL CHECK (action IN ('phrasing', 'out_of_scope', 'ignore')),
+            wording      TEXT NOT NULL,
+            entry_id     TEXT,
+            topic_id     TEXT,
+            new_topic    INTEGER NOT NULL DEFAULT 0,
+            admin_id     INTEGER NOT NULL,
+            decided_at   TEXT NOT NULL,
+            exported_at  TEXT,
+            undone_at    TEXT,
+            undone_by    INTEGER
+        );
+        CREATE INDEX learning_decisions_active ON learning_decisions(undone_at, action);
+        -- One row per scheduled digest: the next one covers the questions asked since.
+        CREATE TABLE learning_digests (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            sent_at    TEXT NOT NULL,
+            since      TEXT NOT NULL,
+            groups     INTEGER NOT NULL,
+            admins     INTEGER NOT NULL
+        );
+        """,
+    ),
 )
 
 

@@ -28,6 +28,14 @@ class Confirmation:
     answered_entry: str | None  # the entry the bot answered it with, if any
 
 
+@dataclass(frozen=True)
+class DislikedWording:
+    text: str
+    entry_id: str
+    count: int
+    last_asked: str
+
+
 class FeedbackLog:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -75,3 +83,19 @@ class FeedbackLog:
         )
         return [Confirmation(str(r["text"]), str(r["entry_id"]), int(r["rating"]),
                              bool(r["via"]), str(r["status"]), r["answered"]) for r in rows]
+
+    def disliked_questions(self, since: datetime | None = None) -> list[DislikedWording]:
+        """Logged questions whose answer got 👎 (and no 👍), one row per wording and entry."""
+        rows = self._db.query(
+            """
+            SELECT q.text AS text, f.entry_id AS entry_id, COUNT(DISTINCT q.id) AS n,
+                   MAX(q.asked_at) AS last
+            FROM feedback f JOIN questions q ON q.id = f.question_id
+            WHERE f.rating = -1 AND q.asked_at >= ? AND NOT EXISTS
+                (SELECT 1 FROM feedback g WHERE g.question_id = q.id AND g.rating = 1)
+            GROUP BY q.text, f.entry_id ORDER BY MIN(q.id)
+            """,
+            (since_iso(since),),
+        )
+        return [DislikedWording(str(r["text"]), str(r["entry_id"]), int(r["n"]), str(r["last"]))
+                for r in rows]

@@ -71,6 +71,12 @@ class QuestionLog:
             ),
         )
 
+    def delete_before(self, cutoff: datetime) -> int:
+        """Forget questions asked before `cutoff` (their votes stay, unlinked)."""
+        with self._db.transaction() as conn:
+            return conn.execute("DELETE FROM questions WHERE asked_at < ?",
+                                (to_iso(cutoff),)).rowcount
+
     def get(self, question_id: int) -> LoggedQuestion | None:
         rows = self._db.query(
             "SELECT id, asked_at, text, status, entry_id, score, channel FROM questions "
