@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.learning.model import Action, Proposal
 from thekiz_bot.learning.store import DecisionStore
 from thekiz_bot.storage.database import Database
-
-from tests.helpers.kb import REAL_KNOWLEDGE
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import Database
-
-from tests.helpers.kb import REAL_KNOWLEDGE
 
 
 @pytest.fixture(scope="session")

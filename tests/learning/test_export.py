@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
 from thekiz_bot.learning.export import export_decisions
 from thekiz_bot.learning.model import Action, Proposal
 from thekiz_bot.learning.overlay import apply_decisions
 from thekiz_bot.learning.store import DecisionStore
 from thekiz_bot.storage.database import Database
-
-from tests.helpers.kb import REAL_KNOWLEDGE
 
 
 def added_lines(before: Path, after: Path) -> tuple[list[str], list[str]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     PHRASING = "phrasing"  # the wording becomes a phrasing (alternate) of an entry
     OUT_OF_SCOPE = "out_of_scope"  # the wording becomes an example of an out-of-scope topic
     IGNORE = "ignore"  # not shown in the digest again; changes nothing in the bot
@@ -51,7 +51,7 @@ class Proposal:
     new_topic: bool = False
 
 
-class Refusal(str, Enum):
+class Refusal(StrEnum):
     """Why a proposal was not stored (each has one German sentence in the message catalogue)."""
 
     COLLISION = "collision"  # it would make the bot answer another entry's phrasing wrongly
