@@ -6,7 +6,7 @@ from rapidfuzz import fuzz
 
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase
 from thekiz_bot.matching.matcher import Matcher
-from thekiz_bot.text.normalise import fold, normalise
+from thekiz_bot.text.normalise import normalise
 
 BEST = 3
 SEARCH_RESULTS = 6
@@ -39,10 +39,3 @@ def nearest_topics(kb: KnowledgeBase, wording: str, k: int = TOPICS) -> list[str
     scored = sorted(((closeness(t.id, t.questions), t.id) for t in kb.out_of_scope),
                     key=lambda item: (-item[0], item[1]))
     return [topic_id for _, topic_id in scored[:k]]
-
-
-def topic_id_for(name: str) -> str:
-    """A topic id from what an admin typed: "Kita-Gebühren Jena" → "kita-gebuhren-jena"."""
-    words = "".join(ch if ch.isalnum() else " " for ch in fold(name)).split()
-    ascii_words = ["".join(ch for ch in w if ch.isascii()) for w in words]
-    return "-".join(w for w in ascii_words if w)[:48].strip("-")

@@ -53,16 +53,19 @@ class Teacher:
         assert self._matcher is not None, "rebase() first"
         return self._matcher
 
-    def rebase(self, base: KnowledgeBase) -> Overlay:
-        """Serve `base` (the YAML files, at start or after a reload) plus the stored decisions."""
+    def rebase(self, base: KnowledgeBase, matcher: Matcher | None = None) -> Overlay:
+        """Serve `base` (the YAML files, at start or after a reload) plus the stored decisions.
+
+        `matcher`: one already built for `base`, used when no decision adds anything."""
         with self._lock:
             self._base = base
-            return self._rebuild()
+            return self._rebuild(matcher)
 
-    def _rebuild(self) -> Overlay:
+    def _rebuild(self, matcher: Matcher | None = None) -> Overlay:
         assert self._base is not None
         overlay = apply_decisions(self._base, self._store.active())
-        self._install(overlay, self._build(overlay.kb))
+        reuse = matcher is not None and matcher.kb is overlay.kb
+        self._install(overlay, matcher if reuse and matcher is not None else self._build(overlay.kb))
         return overlay
 
     def _install(self, overlay: Overlay, matcher: Matcher) -> None:
