@@ -10,7 +10,8 @@ from thekiz_bot.learning.digest import select_groups
 from thekiz_bot.learning.model import Action, Proposal
 from thekiz_bot.learning.store import DecisionStore
 from thekiz_bot.storage.database import Database
-from thekiz_bot.storage.records import FeedbackLog, QuestionLog
+from thekiz_bot.storage.feedback import FeedbackLog
+from thekiz_bot.storage.questions import QuestionLog
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from thekiz_bot.learning.store import DecisionStore
-from thekiz_bot.storage.records import QuestionLog
+from thekiz_bot.storage.questions import QuestionLog
 
 DEFAULT_RETENTION_DAYS = 365
 
