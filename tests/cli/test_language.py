@@ -14,7 +14,8 @@ from thekiz_bot.cli.main import build_parser, main
 from thekiz_bot.config import Settings
 
 COMMANDS = [["run"], ["ask"], ["chat"], ["check"], ["eval"], ["events"], ["events", "import"],
-            ["events", "list"], ["announce"], ["import"], ["report"]]
+            ["events", "list"], ["announce"], ["import"], ["report"], ["learn"],
+            ["learn", "export"]]
 
 
 @pytest.mark.parametrize("command", [[], *COMMANDS])

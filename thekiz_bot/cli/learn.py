@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings:
     text = "Was die Fachstelle dem Bot im Chat beigebracht hat (/lernen)."
     p = sub.add_parser("learn", help="im Chat Gelerntes auflisten oder exportieren",
                        description=text)
-    actions = p.add_subparsers(dest="action", metavar="AKTION", required=True)
+    actions = p.add_subparsers(dest="action", metavar="AKTION", required=True,
+                               help="list oder export (Hilfe: AKTION --help)")
     for name, help_text in (("list", "Entscheidungen auflisten"),
                             ("export", "übernommene Entscheidungen in die YAML-Dateien schreiben "
                                        "(danach mit git diff prüfen)")):
