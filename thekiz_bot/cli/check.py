@@ -76,7 +76,14 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from thekiz_bot.matching.evaluation import evaluate, format_reports, load_questions
+    from thekiz_bot.matching.evaluation import (
+        HELD_OUT,
+        cold_knowledge,
+        evaluate,
+        format_reliability,
+        format_reports,
+        load_questions,
+    )
     from thekiz_bot.matching.matcher import Matcher
 
     kb = load_kb(args.knowledge)
@@ -95,7 +102,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     matcher = Matcher(kb)
     if items:
-        print(format_reports(evaluate(matcher, items), show_misses=not args.quiet))
+        # Warm: the shipped knowledge base; cold: the same with only questions and answers,
+        # as a new knowledge base starts.
+        for label, variant in (("warm", matcher), ("kalt (nur Frage und Antwort)",
+                                                   Matcher(cold_knowledge(kb)))):
+            reports = evaluate(variant, items)
+            held_out = reports.get(HELD_OUT) or next(
+                (r for name, r in reports.items() if name not in ("dev", "all")), reports["all"]
+            )
+            print(f"## Wissensbasis {label}\n")
+            print(format_reports(reports, show_misses=not args.quiet and variant is matcher))
+            print("\n" + format_reliability(held_out) + "\n")
     try:
         conversation = report_file(matcher, args.file, show_misses=not args.quiet)
     except (OSError, ValueError) as exc:

@@ -3,12 +3,14 @@ out-of-scope topics. Pure dataclasses; reading and validating the YAML lives in 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENTRY_STATUSES = ("curated", "draft")
 REGION_KINDS = ("Landkreis", "kreisfreie Stadt")
+# The topic that out-of-scope questions learned outside the YAML files are filed under.
+LEARNED_TOPIC = "learned"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,26 @@ class KnowledgeBase:
         if self.regional_contact_id is None:
             return None
         return self.contacts.get(self.regional_contact_id)
+
+    def with_phrasings(
+        self,
+        alternates: Mapping[str, Sequence[str]],
+        out_of_scope: Sequence[str] = (),
+        topic_id: str = LEARNED_TOPIC,
+    ) -> KnowledgeBase:
+        """This knowledge base with more phrasings: alternates per entry id (unknown ids are
+        ignored) and questions known to be out of scope, as one more topic. A matcher built from
+        it indexes and calibrates on them like on the YAML's own."""
+        entries = tuple(
+            replace(e, alternates=(*e.alternates,
+                                   *(a for a in alternates[e.id] if a not in e.alternates)))
+            if alternates.get(e.id) else e
+            for e in self.entries
+        )
+        topics = self.out_of_scope
+        if out_of_scope:
+            topics = (*topics, OutOfScopeTopic(topic_id, tuple(out_of_scope)))
+        return replace(self, entries=entries, out_of_scope=topics)
 
     def region(self, region_id: str) -> Region | None:
         for region in self.regions:

@@ -37,6 +37,7 @@ class Index:
     known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
     starts: np.ndarray               # first variant position of each entry and topic
     entry_tokens: list[frozenset[str]]  # every word of an entry: variants, keywords, answer
+    answer_tokens: list[frozenset[str]]  # the words of each entry's answer alone
     token_idf: dict[str, float]      # inverse entry frequency of each known word
     # Words of the entries only: the share of a question's words in here is its coverage.
     entry_vocabulary: frozenset[str] = frozenset()
@@ -48,6 +49,16 @@ class Index:
         """The indexed texts of one entry or topic (stored as one contiguous slice)."""
         end = self.starts[pos + 1] if pos + 1 < len(self.starts) else len(self.texts)
         return self.texts[self.starts[pos]:end]
+
+    def owner(self, variant: int) -> int:
+        """The entry or topic an indexed text belongs to."""
+        return int(np.searchsorted(self.starts, variant, side="right")) - 1
+
+    def tokens_without(self, pos: int, variant: int) -> frozenset[str]:
+        """The words of entry or topic `pos` as if indexed text `variant` had never been added."""
+        start = int(self.starts[pos])
+        others = [t for i, t in enumerate(self.variants(pos)) if start + i != variant]
+        return self.answer_tokens[pos].union(*(t.split() for t in others))
 
 
 def load_background() -> list[str]:
@@ -169,6 +180,7 @@ def build_index(
         known_words=known_words,
         starts=starts,
         entry_tokens=[frozenset(t) for t in entry_tokens],
+        answer_tokens=[frozenset(a.split()) for a in answers],
         token_idf=token_idf,
         entry_vocabulary=entry_vocabulary,
         vocabulary_set=frozenset(vocabulary),

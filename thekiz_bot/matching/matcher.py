@@ -8,6 +8,7 @@ contacts and the region that fit.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -17,15 +18,16 @@ import numpy as np
 from thekiz_bot.knowledge.model import Contact, KnowledgeBase, Region
 from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.matching import contacts as contact_rules
+from thekiz_bot.matching.calibration import Calibration, calibrate, ranking_features
 from thekiz_bot.matching.index import Index, build_index, load_background
 from thekiz_bot.matching.result import Candidate, MatchResult, MatchStatus
 from thekiz_bot.matching.scoring import Scorer, Weights, top_positions
 from thekiz_bot.matching.smalltalk import SmalltalkMatcher
-from thekiz_bot.matching.thresholds import Thresholds
+from thekiz_bot.matching.thresholds import Policy, Thresholds
 from thekiz_bot.text.normalise import Vocabulary, clean_input, normalise
 
 __all__ = [
-    "REGIONAL_TAG", "STATUSES", "Candidate", "MatchResult", "MatchStatus", "Matcher",
+    "REGIONAL_TAG", "STATUSES", "Candidate", "MatchResult", "MatchStatus", "Matcher", "Policy",
     "Thresholds", "Weights",
 ]
 
@@ -39,6 +41,13 @@ class _Ranking:
     nearest_out_of_scope: tuple[str, float] | None  # best out-of-scope topic and its score
     words: int                                # content words in the question
 
+    def features(self) -> np.ndarray:
+        scores = [c.score for c in self.candidates]
+        best = scores[0] if scores else 0.0
+        second = scores[1] if len(scores) > 1 else 0.0
+        oos = self.nearest_out_of_scope[1] if self.nearest_out_of_scope is not None else 0.0
+        return ranking_features(best, second, oos, self.words)
+
 
 class Matcher:
     """Ranks FAQ entries for a question; immutable after construction (safe to share, picklable)."""
@@ -46,13 +55,14 @@ class Matcher:
     def __init__(
         self,
         kb: KnowledgeBase,
-        thresholds: Thresholds | None = None,
+        policy: Policy | None = None,
         weights: Weights | None = None,
         fuzzy_candidates: int = 10,
         background: Sequence[str] | None = None,
     ) -> None:
         self.kb = kb
-        self.thresholds = thresholds or Thresholds()
+        self.policy = policy or Policy()
+        self.thresholds = Thresholds()
         self.weights = weights or Weights()
         self.vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
         self.entries = kb.served_entries
@@ -60,13 +70,19 @@ class Matcher:
         self._smalltalk = SmalltalkMatcher(kb.smalltalk, self.vocab)
         self._regions = RegionFinder(kb.regions)
         self._scorer: Scorer | None = None
+        self.calibration: Calibration | None = None
         if self.entries:
-            index = build_index(
-                self.entries, self.topics, self.vocab,
-                background if background is not None else load_background(),
-            )
+            everyday = tuple(background if background is not None else load_background())
+            index = build_index(self.entries, self.topics, self.vocab, everyday)
             regional = np.array([REGIONAL_TAG in e.tags for e in self.entries], dtype=np.float32)
             self._scorer = Scorer(index, self.vocab, self.weights, regional, fuzzy_candidates)
+            self.calibration = calibrate(self._scorer, self.entries, self.topics, everyday)
+
+    def with_policy(self, policy: Policy) -> Matcher:
+        """The same index and calibration deciding by another policy (for tuning)."""
+        other = copy.copy(self)
+        other.policy = policy
+        return other
 
     @property
     def index(self) -> Index | None:
@@ -116,34 +132,43 @@ class Matcher:
                          out_of_scope_score=oos_score, words=ranking.words)
         smalltalk = self._smalltalk.match(cleaned)
         if smalltalk is not None:
-            return result(status=MatchStatus.SMALLTALK, score=1.0, reply=smalltalk.reply,
-                          suggestions=tuple(candidates[:3]))
-        contact_seeking = contact_rules.is_contact_seeking(normalise(cleaned))
-        t = self.thresholds
-        answer_at, suggest_at = t.for_length(ranking.words)
+            return result(status=MatchStatus.SMALLTALK, score=1.0, confidence=1.0,
+                          reply=smalltalk.reply, suggestions=tuple(candidates[:3]))
         top = candidates[0] if candidates else None
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        declined = (
-            nearest if nearest is not None and top is not None and oos_score > 0
-            and oos_score + t.decline >= top.score else None
-        )
-        if declined is None and top is not None and top.score >= answer_at and (
-            top.score >= t.sure or top.score - runner_up >= t.margin
-        ):
+        if top is None or self.calibration is None:
+            return self._fallback(result, 0.0, 0.0, candidates, None)
+        confidence = self.calibration.confidence(ranking.features())
+        if nearest is not None and oos_score >= top.score:
+            # Nearer to what the handbook does not cover than to anything it does.
+            return self._fallback(result, top.score, confidence.first, candidates, nearest[0])
+        p = self.policy
+        if confidence.first >= p.answer:
+            contact_seeking = contact_rules.is_contact_seeking(normalise(cleaned))
             contacts, note = contact_rules.contacts_for_entry(
                 self.kb, top.entry, region_obj, contact_seeking
             )
-            return result(status=MatchStatus.ANSWER, score=top.score, entry=top.entry,
+            # Two entries that both fit: answer with the first, offer the second under it.
+            see_also = (candidates[1].entry if len(candidates) > 1
+                        and confidence.second >= p.see_also else None)
+            return result(status=MatchStatus.ANSWER, score=top.score,
+                          confidence=confidence.first, entry=top.entry, see_also=see_also,
                           suggestions=tuple(candidates[1:4]), contacts=tuple(contacts),
                           region_note=note, contact_first=contact_seeking)
-        default = self.kb.default_contact
-        fallback_contacts = (default,) if default is not None else ()
-        if declined is None and top is not None and top.score >= suggest_at:
+        if confidence.top3 >= p.suggest:
             return result(status=MatchStatus.SUGGEST, score=top.score,
-                          suggestions=tuple(candidates[:3]), contacts=fallback_contacts)
-        return result(status=MatchStatus.FALLBACK, score=top.score if top else 0.0,
-                      suggestions=tuple(candidates[:3]), contacts=fallback_contacts,
-                      out_of_scope_topic=declined[0] if declined is not None else None)
+                          confidence=confidence.first, suggestions=tuple(candidates[:3]),
+                          contacts=self._fallback_contacts())
+        return self._fallback(result, top.score, confidence.first, candidates, None)
+
+    def _fallback_contacts(self) -> tuple[Contact, ...]:
+        default = self.kb.default_contact
+        return (default,) if default is not None else ()
+
+    def _fallback(self, result: partial[MatchResult], score: float, confidence: float,
+                  candidates: list[Candidate], declined: str | None) -> MatchResult:
+        return result(status=MatchStatus.FALLBACK, score=score, confidence=confidence,
+                      suggestions=tuple(candidates[:3]), contacts=self._fallback_contacts(),
+                      out_of_scope_topic=declined)
 
     def _region_for(
         self, text: str, chosen: str | Region | None, saved: str | Region | None
@@ -179,9 +204,11 @@ class Matcher:
         region_obj = self._region_for(cleaned, region, saved_region)
         found = contact_rules.search_contacts(self.kb, cleaned, self.vocab)
         if not found and cleaned:
-            ranked = self.rank(cleaned, k=1)
-            if ranked and ranked[0].score >= self.thresholds.suggest:
-                found, _ = contact_rules.contacts_for_entry(self.kb, ranked[0].entry, None, True)
+            matched = self.match(cleaned)
+            if matched.status in (MatchStatus.ANSWER, MatchStatus.SUGGEST) and matched.ranked:
+                found, _ = contact_rules.contacts_for_entry(
+                    self.kb, matched.ranked[0].entry, None, True
+                )
         found = list(found)
         if region_obj is not None:
             for contact in contact_rules.regional_contacts(self.kb, region_obj):

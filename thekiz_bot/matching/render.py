@@ -10,7 +10,7 @@ import html
 import re
 
 from thekiz_bot.knowledge.loader import Contact, FaqEntry
-from thekiz_bot.matching.matcher import MatchResult
+from thekiz_bot.matching.result import MatchResult, MatchStatus
 
 SUGGEST_INTRO = "Ich bin mir nicht ganz sicher, was Sie meinen. Meinten Sie …?"
 FALLBACK_INTRO = (
@@ -18,6 +18,7 @@ FALLBACK_INTRO = (
 )
 FALLBACK_CONTACT = "Am besten wenden Sie sich direkt an:"
 CONTACTS_HEADING = "Ansprechpartner*innen"
+SEE_ALSO = "Siehe auch:"
 
 
 def tel_number(phone: str) -> str:
@@ -100,11 +101,14 @@ def entry_text(entry: FaqEntry, contacts: tuple[Contact, ...] | list[Contact] = 
 
 
 def result_html(result: MatchResult) -> str:
-    if result.status == "answer" and result.entry is not None:
-        return entry_html(result.entry, result.contacts, result.contact_first, result.region_note)
-    if result.status == "smalltalk":
+    if result.status == MatchStatus.ANSWER and result.entry is not None:
+        text = entry_html(result.entry, result.contacts, result.contact_first, result.region_note)
+        if result.see_also is not None:
+            text += f"\n\n{html.escape(SEE_ALSO)} {html.escape(result.see_also.question)}"
+        return text
+    if result.status == MatchStatus.SMALLTALK:
         return html.escape(result.reply or "")
-    if result.status == "suggest":
+    if result.status == MatchStatus.SUGGEST:
         items = [f"{i}. {html.escape(c.entry.question)}"
                  for i, c in enumerate(result.suggestions, 1)]
         return "\n".join([html.escape(SUGGEST_INTRO), *items])
@@ -116,11 +120,14 @@ def result_html(result: MatchResult) -> str:
 
 
 def result_text(result: MatchResult) -> str:
-    if result.status == "answer" and result.entry is not None:
-        return entry_text(result.entry, result.contacts, result.contact_first, result.region_note)
-    if result.status == "smalltalk":
+    if result.status == MatchStatus.ANSWER and result.entry is not None:
+        text = entry_text(result.entry, result.contacts, result.contact_first, result.region_note)
+        if result.see_also is not None:
+            text += f"\n\n{SEE_ALSO} {result.see_also.question}"
+        return text
+    if result.status == MatchStatus.SMALLTALK:
         return result.reply or ""
-    if result.status == "suggest":
+    if result.status == MatchStatus.SUGGEST:
         items = [f"  {i}. {c.entry.question}" for i, c in enumerate(result.suggestions, 1)]
         return "\n".join([SUGGEST_INTRO, *items])
     blocks = [FALLBACK_INTRO]

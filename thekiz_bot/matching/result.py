@@ -32,8 +32,13 @@ class Candidate:
 class MatchResult:
     question: str
     status: MatchStatus
+    # Similarity of the best entry, in [0, 1]: what ranks entries against each other.
     score: float = 0.0
+    # Probability that the best entry is the right one (calibrated on the knowledge base).
+    confidence: float = 0.0
     entry: FaqEntry | None = None
+    # A second entry that fits as well: offered under the answer ("Siehe auch").
+    see_also: FaqEntry | None = None
     suggestions: tuple[Candidate, ...] = ()
     contacts: tuple[Contact, ...] = ()
     reply: str | None = None
@@ -70,6 +75,8 @@ class MatchResult:
             "answer": self.answer,
             "entry_id": self.entry.id if self.entry is not None else None,
             "score": round(self.score, 4),
+            "confidence": round(self.confidence, 4),
+            "see_also": self.see_also.id if self.see_also is not None else None,
             "suggestions": [c.to_json() for c in self.suggestions],
             "contacts": [c.to_json() for c in self.contacts],
             "source": self.entry.source if self.entry is not None else None,

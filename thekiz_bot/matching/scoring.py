@@ -93,9 +93,12 @@ class Scorer:
         anywhere = sum(t in index.vocabulary_set for t in corrected) / len(corrected)
         return " ".join(tokens), " ".join(corrected), in_entries, anywhere
 
-    def scores(self, question: str, region_named: bool = False) -> tuple[np.ndarray, int]:
+    def scores(
+        self, question: str, region_named: bool = False, exclude: int | None = None
+    ) -> tuple[np.ndarray, int]:
         """One score per served entry, then one per out-of-scope topic, each in [0, 1]; and
-        the number of content words in the question."""
+        the number of content words in the question. `exclude` is an indexed text to score as
+        if it had never been indexed (leave-one-out calibration asks an entry's own phrasings)."""
         index = self.index
         n_entries = index.n_entries
         plain, corrected, coverage, topic_coverage = self.analyse_query(question)
@@ -115,6 +118,9 @@ class Scorer:
         answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
 
         variant_score = (w.word * word_sim + w.char * char_sim).astype(np.float32)
+        left_out = index.owner(exclude) if exclude is not None else -1
+        if exclude is not None:
+            variant_score[exclude] = 0.0
         # An entry's variants are one contiguous slice: its score is the best of that slice.
         entry_best = np.maximum.reduceat(variant_score, index.starts)
         scores = entry_best + w.answer * answer_sim.astype(np.float32)
@@ -127,10 +133,12 @@ class Scorer:
         known = [t for t in set(corrected.split()) if t in index.token_idf]
         known_mass = sum(index.token_idf[t] for t in known)
         for pos in top:
-            scores[pos] += w.fuzzy * self.fuzzy(plain, pos)
+            scores[pos] += w.fuzzy * self.fuzzy(plain, pos, exclude)
             if known_mass and w.entry_coverage:
                 # How much of what the question is about does this entry know at all?
-                mass = sum(index.token_idf[t] for t in known if t in index.entry_tokens[pos])
+                tokens = (index.tokens_without(pos, exclude) if pos == left_out and exclude is not None
+                          else index.entry_tokens[pos])
+                mass = sum(index.token_idf[t] for t in known if t in tokens)
                 scores[pos] *= (mass / known_mass) ** w.entry_coverage
         # Words the knowledge base has never seen ("Kindergeld", "Wetter") mean the question is
         # about something else, however well its remaining words match.
@@ -145,9 +153,12 @@ class Scorer:
         query = weigh_query(index.char.transform([analysed]), index.char_idf.idf_)
         return np.asarray((query @ index.char_matrix).todense()).ravel()
 
-    def fuzzy(self, plain: str, pos: int) -> float:
+    def fuzzy(self, plain: str, pos: int, exclude: int | None = None) -> float:
         best = 0.0
-        for text in self.index.variants(pos):
+        start = int(self.index.starts[pos])
+        for i, text in enumerate(self.index.variants(pos)):
+            if start + i == exclude:
+                continue
             ratio = fuzz.ratio(plain, text)
             token_set = fuzz.token_set_ratio(plain, text)
             # token_set is 100 for any subset; weigh it by how much of the query it covers.

@@ -1,4 +1,4 @@
-"""The matcher's decision thresholds, apart from the index so that tools which only read them
+"""The matcher's decision levels, apart from the index so that tools which only read them
 (the report's "low score") do not load scikit-learn."""
 
 from __future__ import annotations
@@ -7,27 +7,29 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Policy:
+    """What each decision needs, as probabilities from the knowledge base's own calibration
+    (matching/calibration.py). Chosen with bench/tune.py on the dev split only (a wrong direct
+    answer costs twice a right one, since people act on it); where policies tie, the more
+    cautious one. The dev split cannot tell `see_also` levels apart: 0.15 shows the second entry
+    when about one question in seven that looks like this meant it."""
+
+    # Answer directly when the first entry is at least this likely right.
+    answer: float = 0.7
+    # Offer the second entry under the answer ("Siehe auch") when it is at least this likely
+    # the one meant.
+    see_also: float = 0.15
+    # Otherwise list the first three ("Meinten Sie …?") when the right one is this likely among them.
+    suggest: float = 0.5
+
+
+@dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, tuned with bench/tune.py --holdout 4 (dev split, held-out alternates
-    and out-of-scope examples); where settings tie within 0.003 utility, the more cautious one."""
+    """Similarity levels for tools that read raw rankings (the Fachstelle's gap check and report,
+    the next-best list after a 👎). The chat's decisions do not use them: see Policy."""
 
     answer: float = 0.45
-    # Below `sure`, an answer also needs this lead over the runner-up.
+    # Two entries within this of each other compete for the same questions.
     margin: float = 0.06
     sure: float = 0.70
     suggest: float = 0.40
-    # A question whose best out-of-scope example scores within this of the best entry is
-    # declined: it is nearer to what the handbook does not cover than to what it does.
-    decline: float = 0.0
-    # Questions with at least this many content words carry context ("wir sind eine kleine
-    # Kita auf dem Dorf und ...") that dilutes every similarity, so the same evidence scores
-    # lower: they get their own answer and suggestion thresholds.
-    long_question: int = 8
-    answer_long: float = 0.30
-    suggest_long: float = 0.25
-
-    def for_length(self, words: int) -> tuple[float, float]:
-        """(answer, suggest) thresholds for a question of this many content words."""
-        if words >= self.long_question:
-            return self.answer_long, self.suggest_long
-        return self.answer, self.suggest

@@ -16,6 +16,10 @@ from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
 from thekiz_bot.matching.result import MatchResult, MatchStatus
+<<<<<<< HEAD
+=======
+from thekiz_bot.telegram import messages
+>>>>>>> 05dd20a (Calibrated confidence learned from the knowledge base (leave-one-out phrasings, out-of-scope and everyday questions); decisions by probability; Siehe auch for a second fitting entry; eval prints wrong answers, AUC, reliability and a cold knowledge base)
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
 from thekiz_bot.telegram.split import TELEGRAM_TEXT_LIMIT, split_html, visible_length
@@ -42,7 +46,9 @@ def shareable_html(snapshot: KnowledgeSnapshot, entry: FaqEntry) -> str:
 def results_for(snapshot: KnowledgeSnapshot, query: str) -> list[InlineQueryResultArticle]:
     matcher = snapshot.matcher
     result = matcher.match(query)
-    entries = [c.entry for c in result.ranked if c.score >= matcher.thresholds.suggest]
+    # What the chat would offer: the answer and its runners-up, or the suggestions.
+    offered = result.status in (MatchStatus.ANSWER, MatchStatus.SUGGEST)
+    entries = [c.entry for c in result.ranked] if offered else []
     articles = [
         InlineQueryResultArticle(
             id=short_key(entry.id),

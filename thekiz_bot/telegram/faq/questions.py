@@ -46,7 +46,8 @@ def present(result: MatchResult, question_id: int) -> tuple[str, InlineKeyboardM
     """The reply to a match: HTML and the buttons under it."""
     text = render.result_html(result)
     if result.status == "answer" and result.entry is not None:
-        return text, keyboards.feedback(result.entry, question_id, via_suggestion=False)
+        return text, keyboards.feedback(result.entry, question_id, via_suggestion=False,
+                                        see_also=result.see_also)
     if result.status == "suggest" and result.suggestions:
         entries = [c.entry for c in result.suggestions]
         return text, keyboards.entry_choices(entries, question_id)
