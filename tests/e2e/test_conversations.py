@@ -80,7 +80,7 @@ async def test_question_gets_answer_contacts_source_and_rating(tg_bot: RunningBo
     assert "stefanie.hammer@tmasgff.thueringen.de" in reply.text
     assert "Quelle: ThEKiZ Handbuch 2.0" in reply.text
     assert any(e["type"] == "bold" for e in reply.last.entities)
-    assert [b["text"] for b in reply.last.buttons] == ["👍 Hilfreich", "👎 Nicht hilfreich"]
+    assert [b["text"] for b in reply.last.buttons][-2:] == ["👍 Hilfreich", "👎 Nicht hilfreich"]
 
     logged = tg_bot.records.db.query("SELECT * FROM questions")
     assert [(r["text"], r["status"], r["entry_id"]) for r in logged] == [
@@ -88,6 +88,19 @@ async def test_question_gets_answer_contacts_source_and_rating(tg_bot: RunningBo
     ]
     # Nothing in the log points back to the person who asked.
     assert str(ANNA.id) not in " ".join(str(v) for v in tuple(logged[0]))
+
+
+async def test_second_fitting_entry_opens_from_siehe_auch(tg_bot: RunningBot) -> None:
+    # Both "the contact at the ministry" and "important contacts" fit: the first is the answer,
+    # the second one button away.
+    reply = await tg_bot.harness.send(ANNA, "wer ist die ansprechpartnerin im ministerium")
+    assert "Dr. Stefanie Hammer" in reply.text and "Siehe auch:" in reply.text
+    labels = [b["text"] for b in reply.last.buttons]
+    assert labels[0].startswith("Siehe auch:")
+    opened = await tg_bot.harness.press(ANNA, reply.last, "Siehe auch")
+    assert opened.of("sendMessage"), "the second entry arrives as a new message"
+    assert "Wer sind wichtige Ansprechpersonen" in opened.text
+    assert "Dr. Stefanie Hammer" in reply.last.text, "the answer stays as it was"
 
 
 async def test_thumbs_up_is_recorded_once(tg_bot: RunningBot) -> None:

@@ -1,7 +1,6 @@
 """Confidence learned from the knowledge base itself, and what the user sees because of it."""
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
