@@ -16,10 +16,6 @@ from thekiz_bot.knowledge.loader import FaqEntry
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
 from thekiz_bot.matching.result import MatchResult, MatchStatus
-<<<<<<< HEAD
-=======
-from thekiz_bot.telegram import messages
->>>>>>> 05dd20a (Calibrated confidence learned from the knowledge base (leave-one-out phrasings, out-of-scope and everyday questions); decisions by probability; Siehe auch for a second fitting entry; eval prints wrong answers, AUC, reliability and a cold knowledge base)
 from thekiz_bot.telegram.callbacks import short_key
 from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
 from thekiz_bot.telegram.split import TELEGRAM_TEXT_LIMIT, split_html, visible_length

@@ -7,11 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from thekiz_bot.knowledge.loader import FaqEntry, Region
-<<<<<<< HEAD
-=======
 from thekiz_bot.matching import render
-from thekiz_bot.telegram import messages
->>>>>>> 05dd20a (Calibrated confidence learned from the knowledge base (leave-one-out phrasings, out-of-scope and everyday questions); decisions by probability; Siehe auch for a second fitting entry; eval prints wrong answers, AUC, reliability and a cold knowledge base)
 from thekiz_bot.telegram.callbacks import ConfirmDeletion, PickRegion, ShowEntry, Vote, short_key
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as texts
@@ -28,7 +24,7 @@ def feedback(
     key = short_key(entry.id)
     more = []
     if see_also is not None:
-        label = messages.shorten(f"{render.SEE_ALSO} {see_also.question}", BUTTON_LABEL_LIMIT)
+        label = common.shorten(f"{render.SEE_ALSO} {see_also.question}", BUTTON_LABEL_LIMIT)
         data = ShowEntry(short_key(see_also.id), question_id, replace=False).encode()
         more.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(
