@@ -15,7 +15,7 @@ from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
 
 @pytest.fixture
 async def fake_api() -> AsyncIterator[FakeBotApi]:
-    """A fake Telegram Bot API on 127.0.0.1 (see tests/fakes/botapi.py)."""
+    """A fake Telegram Bot API on 127.0.0.1 (see tests/helpers/fakes/botapi.py)."""
     async with FakeBotApi() as api:
         yield api
 

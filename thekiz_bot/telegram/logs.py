@@ -38,4 +38,3 @@ def configure_logging(level: str, secrets: Iterable[str | None]) -> None:
     root.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
     # One line per HTTP request is noise (and would carry the token without the formatter).
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -6,7 +6,7 @@ validates requests the way Telegram does (HTML parse mode, 4,096 characters, 1â€
 data, inline result limits, unknown chats, unanswered callback queries) and records every call.
 
 Test controls:
-- `push_update(...)` queues an update for `getUpdates` (see tests/fakes/updates.py for builders);
+- `push_update(...)` queues an update for `getUpdates` (see tests/helpers/fakes/updates.py for builders);
 - `inject_error(method, status, ...)` makes the next call(s) fail with 400/403/429/500;
   `inject_timeout(method, seconds)` answers late and drops the request (a lost response);
 - `block(chat_id)` makes every send to that chat fail with 403 like a user who blocked the bot;
