@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.kb import REAL_KNOWLEDGE
 from tests.helpers.telegram import RunningBot, start_parts
 from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
+
+# CI runs the same examples every time, so a red run is reproducible and never luck; locally
+# hypothesis keeps exploring (and remembers failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture

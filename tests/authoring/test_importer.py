@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers.kb import write_mini_kb, write_yaml
+from tests.helpers.kb import HANDBOOK, require_handbook, write_mini_kb, write_yaml
 from thekiz_bot.authoring.draft_file import render_yaml, scan_existing
 from thekiz_bot.authoring.handbook_markup import CleanupLog, split_sentences
 from thekiz_bot.authoring.handbook_text import parse_document
@@ -17,12 +17,15 @@ from thekiz_bot.authoring.importer import ANSWER_TARGET_CHARS, Existing, import_
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import load_knowledge
 
-HANDBOOK = Path(__file__).resolve().parents[3] / "shared" / "handbook"
 DOCUMENTS = ("ansprechpersonen.md", "kita-als-ort-fuer-alle.md")
-needs_handbook = pytest.mark.skipif(
-    not all((HANDBOOK / name).is_file() for name in DOCUMENTS),
-    reason="../shared/handbook is not available",
-)
+
+
+@pytest.fixture
+def handbook_documents() -> Path:
+    return require_handbook(*DOCUMENTS)
+
+
+needs_handbook = pytest.mark.usefixtures("handbook_documents")
 
 
 def run_import(*args: str) -> int:
@@ -45,8 +48,7 @@ def all_text(data: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def handbook_drafts() -> dict[str, Any]:
-    if not all((HANDBOOK / name).is_file() for name in DOCUMENTS):
-        pytest.skip("../shared/handbook is not available")
+    require_handbook(*DOCUMENTS)
     texts = [(name, (HANDBOOK / name).read_text(encoding="utf-8")) for name in DOCUMENTS]
     return drafts_from(texts)
 

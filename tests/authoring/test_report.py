@@ -200,6 +200,30 @@ def test_terminal_and_csv_output(kb_root: Path, log: Log,
     assert low[4] == "0,55"  # decimal comma for German spreadsheets
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_report_fits_a_narrow_terminal_but_not_a_file(kb_root: Path, log: Log,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    fill(log)
+    monkeypatch.setenv("COLUMNS", "80")
+    # Written to a file or pipe: nothing is cut, whatever $COLUMNS says.
+    assert run("--db", str(log.path), "--knowledge", str(kb_root)) == 0
+    assert "Gibt es eine Vorlage für den Jahresbericht?" in capsys.readouterr().out
+    # Shown in an 80-column terminal: the table fits, the long question is shortened with "…".
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stdout", terminal)
+    assert run("--db", str(log.path), "--knowledge", str(kb_root)) == 0
+    text = terminal.getvalue()
+    table_lines = [line for line in text.splitlines() if line.startswith(("Anzahl", "─", "4 "))]
+    assert len(table_lines) >= 3
+    assert all(len(line) <= 80 for line in table_lines)
+    assert "Gibt es eine Vorlage für" in text and "Gibt es eine Vorlage für den Jahresbericht?" not in text
+
+
 def test_bad_command_lines(tmp_path: Path, kb_root: Path, log: Log,
                            capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nirgends" / "bot.sqlite3"

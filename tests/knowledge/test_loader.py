@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.kb import HANDBOOK, MINI_ENTRIES, REAL_KNOWLEDGE, write_mini_kb, write_yaml
+from tests.helpers.kb import MINI_ENTRIES, REAL_KNOWLEDGE, require_handbook, write_mini_kb, write_yaml
 from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
 
 
@@ -115,9 +115,8 @@ def test_real_knowledge_base_is_valid_and_complete() -> None:
     assert len([r for r in kb.regions if r.kind == "kreisfreie Stadt"]) == 5
 
 
-@pytest.mark.skipif(not HANDBOOK.is_dir(), reason="handbook sources not next to the checkout")
 def test_every_phone_number_and_email_comes_from_the_handbook() -> None:
-    source = " ".join(p.read_text(encoding="utf-8") for p in HANDBOOK.glob("*.md"))
+    source = " ".join(p.read_text(encoding="utf-8") for p in require_handbook().glob("*.md"))
     source_digits = re.sub(r"\D", "", source)
     source_mails = {m.lower() for m in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", source)}
     source_urls = set(re.findall(r"https?://[^\s)>\]]+", source))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
@@ -44,7 +45,20 @@ def _de(number: float) -> str:
     return f"{number:.2f}".replace(".", ",")
 
 
-def render_text(report: Report, width: int = 100) -> str:
+# Files and pipes do not wrap lines, so text written there has this width whatever the terminal is.
+PLAIN_WIDTH = 110
+
+
+def output_width(stream: TextIO) -> int:
+    """The width to render for `stream`: the terminal's when it is one (a table wider than the
+    terminal wraps into a mess), else PLAIN_WIDTH. `shutil.get_terminal_size` alone would size a
+    report written to a file by $COLUMNS or by the terminal the command was started from."""
+    if stream.isatty():
+        return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns
+    return PLAIN_WIDTH
+
+
+def render_text(report: Report, width: int = PLAIN_WIDTH) -> str:
     since = f" seit {report.since.astimezone():%d.%m.%Y}" if report.since else ""
     t = report.totals
     lines = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -72,7 +71,7 @@ def _print_edits(edits: Sequence[FileEdit], root: Path, out: TextIO) -> int:
 
 def cmd_report(opts: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.authoring.report import build_report
-    from thekiz_bot.authoring.report_output import render_text, write_csv
+    from thekiz_bot.authoring.report_output import output_width, render_text, write_csv
     from thekiz_bot.authoring.suggestions import apply_suggestions
     from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
     from thekiz_bot.storage.database import Database
@@ -99,7 +98,7 @@ def cmd_report(opts: argparse.Namespace, settings: Settings) -> int:
     if opts.csv:
         write_csv(report, sys.stdout)
     else:
-        print(render_text(report, shutil.get_terminal_size((110, 24)).columns))
+        print(render_text(report, output_width(sys.stdout)))
     if not opts.apply_suggestions:
         return ExitCode.OK
     if not report.suggestions:
