@@ -10,9 +10,9 @@ import pytest
 from hypothesis import settings
 
 from tests.helpers.fakes.botapi import FakeBotApi
-from tests.helpers.kb import REAL_KNOWLEDGE
+from tests.helpers.kb import real_snapshot
 from tests.helpers.telegram import RunningBot, start_parts
-from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
+from thekiz_bot.telegram.services import KnowledgeSnapshot
 
 # CI runs the same examples every time, so a red run is reproducible and never luck; locally
 # hypothesis keeps exploring (and remembers failures in .hypothesis/).
@@ -34,8 +34,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_knowledge() -> KnowledgeSnapshot:
-    """The real knowledge base, loaded once: snapshots are immutable."""
-    return load_snapshot(REAL_KNOWLEDGE)
+    """The real knowledge base with its matcher, built once per session: snapshots are immutable."""
+    return real_snapshot()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import MIGRATIONS, Database
+from thekiz_bot.telegram.services import KnowledgeSnapshot
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 
@@ -234,8 +235,8 @@ def test_check_strict_reads_events_from_the_database(
 
 
 @pytest.mark.skipif(not (REAL_KNOWLEDGE / "faq").is_dir(), reason="no knowledge base")
-def test_real_knowledge_base_has_no_strict_errors() -> None:
-    kb, matcher = load(REAL_KNOWLEDGE)
+def test_real_knowledge_base_has_no_strict_errors(real_knowledge: KnowledgeSnapshot) -> None:
+    kb, matcher = real_knowledge.kb, real_knowledge.matcher
     eval_file = REAL_KNOWLEDGE.parent / "tests" / "eval" / "questions.yaml"
     findings = gaps.strict_findings(kb, matcher, eval_file if eval_file.is_file() else None)
     assert [str(f) for f in findings if f.is_error] == []

@@ -14,6 +14,7 @@ from tests.helpers.fakes.telegram_html import parse_html
 from tests.helpers.telegram import ADMIN, ANNA, BEN, FAST, RunningBot, copy_knowledge, start_parts
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as messages
+from thekiz_bot.telegram.services import KnowledgeSnapshot
 
 QUESTION = "Was ist die Prozessbegleitung?"
 
@@ -138,10 +139,11 @@ def _remove_entry(kb_dir: Path, entry_id: str) -> None:
 
 
 async def test_reload_rejects_a_broken_knowledge_base_and_keeps_the_old(
-    fake_api: FakeBotApi, tmp_path: Path
+    fake_api: FakeBotApi, tmp_path: Path, real_knowledge: KnowledgeSnapshot
 ) -> None:
-    kb_dir = copy_knowledge(tmp_path / "kb")
-    bot = start_parts(fake_api, tmp_path / "db.sqlite3", knowledge_dir=kb_dir)
+    kb_dir = copy_knowledge(tmp_path / "kb")  # unchanged so far: the shared snapshot is its own
+    bot = start_parts(fake_api, tmp_path / "db.sqlite3", knowledge_dir=kb_dir,
+                      snapshot=real_knowledge)
     async with bot.harness:
         before = await bot.harness.send(ANNA, QUESTION)
         entries_before = len(bot.knowledge.current.kb.entries)
@@ -171,9 +173,11 @@ async def test_reload_rejects_a_broken_knowledge_base_and_keeps_the_old(
     assert fake_api.rejected() == []
 
 
-async def test_buttons_survive_a_reload(fake_api: FakeBotApi, tmp_path: Path) -> None:
-    kb_dir = copy_knowledge(tmp_path / "kb")
-    bot = start_parts(fake_api, tmp_path / "db.sqlite3", knowledge_dir=kb_dir)
+async def test_buttons_survive_a_reload(fake_api: FakeBotApi, tmp_path: Path,
+                                        real_knowledge: KnowledgeSnapshot) -> None:
+    kb_dir = copy_knowledge(tmp_path / "kb")  # unchanged: the shared snapshot is its own
+    bot = start_parts(fake_api, tmp_path / "db.sqlite3", knowledge_dir=kb_dir,
+                      snapshot=real_knowledge)
     async with bot.harness:
         reply = await bot.harness.send(ANNA, QUESTION)
         await bot.harness.send(ADMIN, "/neu_laden")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,21 @@ from typing import Any
 import pytest
 import yaml
 
+from thekiz_bot.telegram.services import KnowledgeSnapshot, load_snapshot
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REAL_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 HANDBOOK = PROJECT_ROOT.parent / "shared" / "handbook"
+
+
+@functools.cache
+def real_snapshot() -> KnowledgeSnapshot:
+    """The real knowledge base, loaded, validated and indexed once per test session.
+
+    Building the index takes about a second and a snapshot is immutable, so tests share it (use
+    the `real_knowledge` fixture); tests of loading itself, or of a changed copy, load their own.
+    """
+    return load_snapshot(REAL_KNOWLEDGE)
 
 
 def require_handbook(*names: str) -> Path:

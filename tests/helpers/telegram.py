@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.harness import BotHarness
 from tests.helpers.fakes.updates import TgChat, TgUser
-from tests.helpers.kb import REAL_KNOWLEDGE
+from tests.helpers.kb import REAL_KNOWLEDGE, real_snapshot
 from thekiz_bot.config import Settings
 from thekiz_bot.retry import Backoff
 from thekiz_bot.storage.database import Database
@@ -64,9 +64,12 @@ def start_parts(api: FakeBotApi, db_path: Path, knowledge_dir: Path = REAL_KNOWL
     """Build (not start) the real application as `python bot.py run` would, against the fake.
 
     `snapshot`: an already loaded knowledge base of `knowledge_dir` (it is immutable, so tests
-    may share one and skip the loading); a /neu_laden still reads the directory.
+    may share one and skip the loading); a /neu_laden still reads the directory. Without it the
+    real knowledge base is the session's shared snapshot and any other directory is loaded.
     """
     settings = make_settings(api, db_path, knowledge_dir)
+    if snapshot is None and knowledge_dir == REAL_KNOWLEDGE:
+        snapshot = real_snapshot()
     knowledge = (KnowledgeService(knowledge_dir, snapshot) if snapshot is not None
                  else KnowledgeService.load(knowledge_dir))
     records = Records(Database(db_path))

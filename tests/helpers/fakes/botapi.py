@@ -337,11 +337,16 @@ class FakeBotApi:
     def message(self, chat_id: int, message_id: int) -> FakeMessage:
         return self._messages[(chat_id, message_id)]
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-        """Wait until predicate() holds, re-checking after every API call."""
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0,
+                       recheck: float = 0.02) -> None:
+        """Wait until predicate() holds, re-checking after every API call and every `recheck`
+        seconds: what a predicate reads (the outbox in the database, say) often changes just
+        after the last call, and the next call may be a long poll seconds later."""
         async def check() -> None:
             async with self._activity:
-                await self._activity.wait_for(predicate)
+                while not predicate():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._activity.wait(), recheck)
 
         await asyncio.wait_for(check(), timeout)
 
