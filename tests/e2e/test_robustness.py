@@ -12,9 +12,9 @@ import yaml
 from tests.helpers.fakes.botapi import FakeBotApi
 from tests.helpers.fakes.telegram_html import parse_html
 from tests.helpers.telegram import ADMIN, ANNA, BEN, FAST, RunningBot, copy_knowledge, start_parts
+from thekiz_bot.telegram.services import KnowledgeSnapshot
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as messages
-from thekiz_bot.telegram.services import KnowledgeSnapshot
 
 QUESTION = "Was ist die Prozessbegleitung?"
 
