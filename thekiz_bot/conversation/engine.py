@@ -57,11 +57,31 @@ class Reply:
     turn: Turn | None = None
 
     @property
-    def status(self) -> str:
-        """For the question log: the matcher's status, or the kind of conversational reply."""
+    def answered(self) -> bool:
+        """Something was asserted: an answer, the asked contacts, or events from the calendar."""
+        if self.kind == MATCH:
+            return self.result is not None and self.result.status == MatchStatus.ANSWER
+        if self.kind == FOLLOWUP:
+            return self.entry is not None and not self.missing and (
+                self.wants != fu.MORE or bool(self.related))
+        if self.kind == DATES:
+            return bool(self.events) or self.result is not None
+        return False
+
+    @property
+    def status(self) -> MatchStatus:
+        """The outcome in the question log's terms: a follow-up or date answer is an answer; an
+        honest no is a fallback, so that it shows up among the questions still unanswered."""
         if self.kind == MATCH and self.result is not None:
             return self.result.status
-        return self.kind
+        return MatchStatus.ANSWER if self.answered else MatchStatus.FALLBACK
+
+    @property
+    def score(self) -> float:
+        """The matcher's score; 1.0 for a reply given by rule (a follow-up, the calendar)."""
+        if self.kind == MATCH and self.result is not None:
+            return self.result.score
+        return 1.0 if self.answered else 0.0
 
     @property
     def entry_id(self) -> str | None:
@@ -87,7 +107,8 @@ class ConversationEngine:
         self._matcher = matcher
         self._events = events
         self.store = store
-        self._clock = clock
+        # Public so that tests (and a simulated day) can move time on.
+        self.clock = clock
         self.tz = tz
         self._finder: tuple[KnowledgeBase, RegionFinder] | None = None
 
@@ -97,6 +118,10 @@ class ConversationEngine:
         reply = self.respond(text, key, user_id, user_region)
         self.remember(key, reply)
         return reply
+
+    def remember_entry(self, key: ContextKey, entry_id: str, user_id: int | None) -> None:
+        """An entry shown by a button ("Meinten Sie …?"): follow-ups refer to it from now on."""
+        self.store.remember(key, Turn(user_id=user_id, at=self.clock(), entry_id=entry_id))
 
     def remember(self, key: ContextKey, reply: Reply) -> None:
         if reply.turn is None:
@@ -108,7 +133,7 @@ class ConversationEngine:
                 user_region: Region | None = None) -> Reply:
         """Reply to a message, read the context but change nothing."""
         matcher = self._matcher()
-        now = self._clock()
+        now = self.clock()
         turn = self.store.recall(key, now)
         regions = self._regions(matcher)
         # A date question is complete on its own ("Ist in Jena demnächst was?"), even where it

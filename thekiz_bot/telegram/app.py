@@ -43,7 +43,14 @@ from thekiz_bot.telegram.faq import contacts as contacts_cmd
 from thekiz_bot.telegram.logs import configure_logging
 from thekiz_bot.telegram.ordering import ChatOrderedProcessor
 from thekiz_bot.telegram.ratelimit import FloodLimits, FloodSafeRateLimiter
-from thekiz_bot.telegram.services import SERVICES_KEY, BotServices, KnowledgeService, RegionPrivacy
+from thekiz_bot.telegram.services import (
+    SERVICES_KEY,
+    BotServices,
+    ConversationPrivacy,
+    KnowledgeService,
+    RegionPrivacy,
+    conversation_engine,
+)
 from thekiz_bot.telegram.texts import common
 
 log = logging.getLogger(__name__)
@@ -71,12 +78,15 @@ def build_application(
     if not settings.telegram_token:
         raise ValueError("settings.telegram_token is required")
     tuning = tuning or BotTuning()
+    conversation = conversation_engine(settings, knowledge, records)
     services = BotServices(
         settings=settings,
         knowledge=knowledge,
         records=records,
+        conversation=conversation,
         commands=list(commands.CORE_COMMANDS),
-        privacy_providers=[RegionPrivacy(records.users, knowledge)],
+        privacy_providers=[RegionPrivacy(records.users, knowledge),
+                           ConversationPrivacy(conversation)],
     )
     application = (
         ApplicationBuilder()

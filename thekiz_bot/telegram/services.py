@@ -12,13 +12,17 @@ import asyncio
 import html
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
 from thekiz_bot.config import Settings
+from thekiz_bot.conversation.context import ContextStore
+from thekiz_bot.conversation.engine import ConversationEngine
+from thekiz_bot.events.store import EventStore
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import utc_now
@@ -131,11 +135,42 @@ class RegionPrivacy:
         return int(self._users.delete(user_id))
 
 
+class ConversationPrivacy:
+    """What the conversation engine remembers about a user: the last answer, in memory only."""
+
+    purpose = texts.CONVERSATION_PRIVACY
+
+    def __init__(self, engine: ConversationEngine) -> None:
+        self._engine = engine
+
+    def describe(self, user_id: int) -> list[str]:
+        store = self._engine.store
+        if not store.has_user(user_id, self._engine.clock()):
+            return []
+        return [texts.conversation_stored(store.timeout.total_seconds() / 60)]
+
+    def delete(self, user_id: int) -> int:
+        return self._engine.store.forget_user(user_id)
+
+
+def conversation_engine(settings: Settings, knowledge: KnowledgeService,
+                        records: Records) -> ConversationEngine:
+    """The engine every question goes through: the knowledge base in service, the calendar of
+    the bot's database, and a context that lives THEKIZ_CONTEXT_MINUTES."""
+    tz = ZoneInfo(settings.timezone)
+    events = EventStore(records.db, tz)
+    return ConversationEngine(
+        lambda: knowledge.current.matcher, events.upcoming,
+        ContextStore(timedelta(minutes=settings.context_minutes)), utc_now, tz,
+    )
+
+
 @dataclass
 class BotServices:
     settings: Settings
     knowledge: KnowledgeService
     records: Records
+    conversation: ConversationEngine
     commands: list[CommandInfo] = field(default_factory=list)
     privacy_providers: list[PersonalDataProvider] = field(default_factory=list)
     startup_hooks: list[Hook] = field(default_factory=list)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from thekiz_bot.conversation.context import ContextKey
+from thekiz_bot.conversation.engine import Reply
 from thekiz_bot.matching import render
 from thekiz_bot.matching.contacts import contacts_for_entry
-from thekiz_bot.matching.matcher import MatchResult
 from thekiz_bot.telegram import callbacks
-from thekiz_bot.telegram.faq import keyboards
+from thekiz_bot.telegram.faq import keyboards, replies
 from thekiz_bot.telegram.sending import replace_with_html, send_html, show_typing
 from thekiz_bot.telegram.services import BotServices, get_services
 from thekiz_bot.telegram.texts import common
@@ -42,20 +43,6 @@ def addressed_question(message: Message, bot: Bot) -> str | None:
     return " ".join(text.split()) if mentioned else None
 
 
-def present(result: MatchResult, question_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The reply to a match: HTML and the buttons under it."""
-    text = render.result_html(result)
-    if result.status == "answer" and result.entry is not None:
-        return text, keyboards.feedback(result.entry, question_id, via_suggestion=False,
-                                        see_also=result.see_also)
-    if result.status == "suggest" and result.suggestions:
-        entries = [c.entry for c in result.suggestions]
-        return text, keyboards.entry_choices(entries, question_id)
-    if result.status == "fallback":
-        return f"{text}\n\n{texts.FALLBACK_LOGGED}", None
-    return text, None
-
-
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str,
                  channel: str) -> None:
     message, chat = update.effective_message, update.effective_chat
@@ -67,20 +54,22 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
         return
     services = get_services(context)
     await show_typing(context.bot, chat.id)
-    result = await asyncio.to_thread(_match, services, text, _user_id(update))
-    entry_id = result.entry.id if result.entry is not None else None
+    user_id = _user_id(update)
+    key = replies.context_key(message, chat.type)
+    reply = await asyncio.to_thread(_respond, services, text, key, user_id)
     question_id = services.records.questions.record(
-        text, result.status, entry_id, result.score, channel
+        text, reply.status, reply.entry_id, reply.score, channel
     )
-    html_text, markup = present(result, question_id)
     reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-    await send_html(context.bot, chat.id, html_text, markup, reply_to)
+    sent = await replies.send_reply(context.bot, services, chat.id, reply, question_id, reply_to)
+    replies.remember(services, key, reply, sent, chat.type)
 
 
-def _match(services: BotServices, text: str, user_id: int | None) -> MatchResult:
-    matcher = services.knowledge.current.matcher
+def _respond(services: BotServices, text: str, key: ContextKey, user_id: int | None) -> Reply:
+    """The one engine every question goes through (follow-ups, the calendar, the matcher)."""
     stored = services.records.users.region_of(user_id) if user_id is not None else None
-    return matcher.match(text, saved_region=stored)
+    region = services.knowledge.current.kb.region(stored) if stored else None
+    return services.conversation.respond(text, key, user_id, region)
 
 
 def _user_id(update: Update) -> int | None:
@@ -138,10 +127,14 @@ async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     contacts, note = contacts_for_entry(snapshot.kb, entry, region, False)
     html_text = render.entry_html(entry, contacts, note=note)
     markup = keyboards.feedback(entry, action.question_id, via_suggestion=action.question_id > 0)
+    chat = query.message.chat
     if action.replace:
         await replace_with_html(context.bot, query.message, html_text, markup)
+        thread = query.message.message_id
     else:
-        await send_html(context.bot, query.message.chat.id, html_text, markup)
+        thread = (await send_html(context.bot, chat.id, html_text, markup))[-1].message_id
+    key = ContextKey(chat.id) if chat.type == ChatType.PRIVATE else ContextKey(chat.id, thread)
+    services.conversation.remember_entry(key, entry.id, query.from_user.id)
 
 
 async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

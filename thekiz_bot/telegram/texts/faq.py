@@ -127,6 +127,18 @@ REGION_PRIVACY = (
     "• <b>Ihre Region</b> speichert der Bot nur, wenn Sie sie mit /region wählen – zusammen mit "
     "Ihrer Telegram-Nutzerkennung, damit er Ihnen regionale Ansprechpersonen nennen kann."
 )
+CONVERSATION_PRIVACY = (
+    "• <b>Ihre letzte beantwortete Frage</b> merkt sich der Bot für einige Minuten nur im "
+    "Arbeitsspeicher (nie in der Datenbank), damit er Rückfragen wie „und die Telefonnummer?“ "
+    "versteht. Danach, bei einem Neustart oder mit /daten_loeschen ist sie vergessen."
+)
+
+
+def conversation_stored(minutes: float) -> str:
+    return (f"Ihre letzte beantwortete Frage, für Rückfragen (nur im Arbeitsspeicher, höchstens "
+            f"{minutes:g} Minuten)")
+
+
 PRIVACY_FOOTER = (
     "Mit /meine_daten sehen Sie, was über Sie gespeichert ist; mit /daten_loeschen löschen Sie "
     "es vollständig. Ihre Nachrichten selbst verarbeitet Telegram nach seinen eigenen "
