@@ -40,6 +40,8 @@ from thekiz_bot.telegram.events import setup as events_setup
 from thekiz_bot.telegram.events.conversation import admin_conversation
 from thekiz_bot.telegram.faq import admin, feedback, inline, privacy, questions, region, welcome
 from thekiz_bot.telegram.faq import contacts as contacts_cmd
+from thekiz_bot.telegram.learning import handlers as learning
+from thekiz_bot.telegram.learning import setup as learning_setup
 from thekiz_bot.telegram.logs import configure_logging
 from thekiz_bot.telegram.ordering import ChatOrderedProcessor
 from thekiz_bot.telegram.ratelimit import FloodLimits, FloodSafeRateLimiter
@@ -109,6 +111,7 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = services
     events_setup.install(application, services)
+    learning_setup.install(application, services)
     application.add_handlers(handlers())
     application.add_error_handler(errors.on_error)
     return application
@@ -136,6 +139,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         # Admins: creating and editing events, writing announcements (steps that wait for text).
         admin_conversation(),
+        # Admins: the two /lernen steps that wait for text (a search, a new topic's name).
+        learning.learning_conversation(),
         # Everyone: questions, contacts, region, privacy.
         command("start", welcome.on_start),
         command("hilfe", welcome.on_help, aliases=["help"]),
@@ -153,6 +158,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         # Admins (guarded in the handler: everyone else gets the one refusal).
         command("neu_laden", admin.on_reload),
         command("statistik", admin.on_statistics),
+        command("lernen", learning.on_learn),
         command("termin_absagen", cancel.on_cancel_command),
         # Buttons, one per kind of callback data (telegram/callbacks.py).
         button(callbacks.Vote, feedback.on_vote),
@@ -168,6 +174,7 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         button(callbacks.AnnounceEvent, announce.on_announce_event),
         button(callbacks.SendAnnouncement, announce.on_send),
         button(callbacks.DropAnnouncement, announce.on_drop),
+        *learning.button_handlers(),
         InlineQueryHandler(inline.on_inline_query),
         # Catch-alls.
         MessageHandler(private & filters.COMMAND, welcome.on_unknown_command),

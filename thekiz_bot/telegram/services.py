@@ -47,10 +47,11 @@ class KnowledgeSnapshot:
     regions_by_key: Mapping[str, Region]
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> KnowledgeSnapshot:
+    def build(cls, kb: KnowledgeBase, matcher: Matcher | None = None) -> KnowledgeSnapshot:
+        """`matcher`: one built already for exactly this knowledge base."""
         return cls(
             kb=kb,
-            matcher=Matcher(kb),
+            matcher=matcher if matcher is not None else Matcher(kb),
             loaded_at=utc_now(),
             entries_by_key={short_key(e.id): e for e in kb.served_entries},
             regions_by_key={short_key(r.id): r for r in kb.regions},
@@ -68,13 +69,34 @@ def load_snapshot(directory: Path) -> KnowledgeSnapshot:
     return KnowledgeSnapshot.build(load_knowledge(directory))
 
 
+Rebase = Callable[[KnowledgeBase], object]
+
+
 class KnowledgeService:
-    """The knowledge base in service. A reload swaps it only when the new one is valid."""
+    """The knowledge base in service. A reload swaps it only when the new one is valid.
+
+    `base` is the knowledge base as the YAML files say; what is served may add what the
+    Fachstelle taught in the chat (see `serve_through`), built while the old one keeps serving.
+    """
 
     def __init__(self, directory: Path, snapshot: KnowledgeSnapshot) -> None:
         self.directory = directory
         self._current = snapshot
+        self._base = snapshot.kb
+        self._rebase: Rebase | None = None
         self._reload_lock = asyncio.Lock()
+
+    @property
+    def base(self) -> KnowledgeBase:
+        return self._base
+
+    def publish(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        """Serve this knowledge base and its matcher from now on (one reference swap)."""
+        self._current = KnowledgeSnapshot.build(kb, matcher)
+
+    def serve_through(self, rebase: Rebase) -> None:
+        """Every loaded knowledge base goes through `rebase`, which publishes what to serve."""
+        self._rebase = rebase
 
     @classmethod
     def load(cls, directory: Path) -> KnowledgeService:
@@ -87,9 +109,14 @@ class KnowledgeService:
     async def reload(self) -> KnowledgeSnapshot:
         """Load the directory again (in a worker thread); KnowledgeError keeps the old one."""
         async with self._reload_lock:
-            snapshot = await asyncio.to_thread(load_snapshot, self.directory)
-            self._current = snapshot
-            return snapshot
+            if self._rebase is None:
+                snapshot = await asyncio.to_thread(load_snapshot, self.directory)
+                self._base, self._current = snapshot.kb, snapshot
+                return snapshot
+            base = await asyncio.to_thread(load_knowledge, self.directory)
+            await asyncio.to_thread(self._rebase, base)
+            self._base = base
+            return self._current
 
 
 class PersonalDataProvider(Protocol):

@@ -26,7 +26,8 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     services = get_services(context)
     purposes = [p.purpose for p in services.privacy_providers]
-    await update.effective_message.reply_text(texts.privacy_text(purposes))
+    await update.effective_message.reply_text(
+        texts.privacy_text(purposes, services.settings.question_retention_days))
 
 
 # Only in the private chat: in groups the data would be shown to everyone.

@@ -123,6 +123,12 @@ QUESTIONS_PRIVACY = (
     "persönlichen Daten in Ihre Fragen.\n"
     "• <b>Ihre Bewertungen</b> (👍/👎) werden ebenfalls ohne Bezug zu Ihrer Person gespeichert."
 )
+
+
+def questions_retention(days: int) -> str:
+    return (f"• <b>Nach {days} Tagen</b> löscht der Bot den Text jeder Frage automatisch; "
+            "übrig bleibt höchstens eine Formulierung, die die Fachstelle ausdrücklich in die "
+            "Wissensbasis übernommen hat (ohne Bezug zu einer Person).")
 REGION_PRIVACY = (
     "• <b>Ihre Region</b> speichert der Bot nur, wenn Sie sie mit /region wählen – zusammen mit "
     "Ihrer Telegram-Nutzerkennung, damit er Ihnen regionale Ansprechpersonen nennen kann."
@@ -146,10 +152,10 @@ PRIVACY_FOOTER = (
 )
 
 
-def privacy_text(purposes: Sequence[str]) -> str:
+def privacy_text(purposes: Sequence[str], retention_days: int) -> str:
     return "\n".join(
-        ["<b>Datenschutz – was speichert der Bot?</b>", "", QUESTIONS_PRIVACY, *purposes, "",
-         PRIVACY_FOOTER]
+        ["<b>Datenschutz – was speichert der Bot?</b>", "", QUESTIONS_PRIVACY,
+         questions_retention(retention_days), *purposes, "", PRIVACY_FOOTER]
     )
 
 

@@ -1,0 +1,1 @@
+"""/lernen and the scheduled digest: the Telegram side of thekiz_bot.learning."""
