@@ -197,6 +197,33 @@ async def test_privacy_says_how_long_questions_are_kept(bot: Bot) -> None:
     assert "Nach 365 Tagen" in shown.text
 
 
+async def test_old_questions_are_deleted_and_leave_the_digest(
+        fake_api: FakeBotApi, db_path: Path, knowledge: Path) -> None:
+    settings = settings_for(fake_api, db_path, knowledge, question_retention_days=30)
+    harness, db, feature = build(fake_api, settings)
+    records = Records(db)
+    old = records.questions.record(UNANSWERED, "fallback", None, 0.3,
+                                   at=datetime.now(UTC) - timedelta(days=31))
+    async with harness:
+        assert "Nach 30 Tagen" in (await harness.send(ANNA, "/datenschutz")).text
+        await feature.run_due(harness.application, datetime.now(UTC))
+        assert records.questions.get(old) is None
+        assert (await harness.send(ADMIN, "/lernen")).last.text == texts.EMPTY
+    db.close()
+
+
+async def test_a_group_that_is_gone_says_so(bot: Bot) -> None:
+    await bot.ask(ANNA, UNANSWERED)
+    card = await open_digest(bot)
+    await bot.harness.press(ADMIN, card, texts.IGNORE_BUTTON)
+    for action in (Learn("ignore", "nokey12345"), Learn("entry", "nokey12345", "x"),
+                   Learn("scope", "nokey12345")):
+        stale = await bot.harness.press_data(ADMIN, card, action.encode())
+        assert stale.callback_answer is not None
+        assert stale.callback_answer["text"] == texts.GROUP_GONE
+    assert len(bot.feature.store.active()) == 1
+
+
 async def test_decisions_survive_a_restart_and_export_round_trips(
         fake_api: FakeBotApi, db_path: Path, knowledge: Path) -> None:
     settings = settings_for(fake_api, db_path, knowledge)

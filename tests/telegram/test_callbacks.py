@@ -17,12 +17,14 @@ from thekiz_bot.telegram.callbacks import (
     EditEvent,
     EditField,
     FormAnswer,
+    Learn,
     MoreEvents,
     PickRegion,
     SaveForm,
     SendAnnouncement,
     ShowEntry,
     Subscription,
+    UndoDecision,
     Vote,
     parse,
     short_key,
@@ -63,6 +65,10 @@ ALL_ACTIONS = [
     FormAnswer("skip"),
     SaveForm(),
     AbortForm(),
+    *(Learn(step, short_key("was kostet die prozessbegleitung"), short_key("x"))
+      for step in callbacks.LEARN_STEPS),
+    Learn("page", "-", str(BIG)),
+    UndoDecision(BIG),
 ]
 
 
