@@ -127,7 +127,7 @@ async def on_learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         topics = await asyncio.to_thread(nearest_topics, snapshot.kb, group.text)
         await replace_with_html(
             context.bot, query.message,
-            f"{texts.group_card(group, position, len(groups))}\n\n{texts.TOPIC_PROMPT}",
+            texts.group_card(group, position, len(groups), texts.TOPIC_PROMPT),
             keyboards.topic_choices(group, topics, position))
         return
     proposal = _proposal(action, group, snapshot)

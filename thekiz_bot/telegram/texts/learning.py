@@ -88,7 +88,8 @@ def _what_the_bot_did(group: DigestGroup) -> str:
     return " · ".join(parts)
 
 
-def group_card(group: DigestGroup, position: int, total: int) -> str:
+def group_card(group: DigestGroup, position: int, total: int,
+               question: str = "Wohin gehört die Frage?") -> str:
     lines = [
         f"<b>Frage {position + 1} von {total}</b> · {group.count}× gestellt",
         f"„{html.escape(shorten(group.text, 300))}“",
@@ -102,7 +103,7 @@ def group_card(group: DigestGroup, position: int, total: int) -> str:
     if details:
         lines.append(f"<i>{' · '.join(details)}</i>")
     lines.append("")
-    lines.append(NOT_TEACHABLE if not group.teachable else "Wohin gehört die Frage?")
+    lines.append(NOT_TEACHABLE if not group.teachable else question)
     return "\n".join(lines)
 
 
