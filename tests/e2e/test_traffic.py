@@ -7,6 +7,7 @@ question answered, in the order asked within each chat, and no apology.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -154,3 +155,26 @@ async def test_fast_taps_on_the_event_form_do_not_race(
     assert [c.params.get("text") for c in slow_api.calls("answerCallbackQuery")][-2:] == [
         None, common.STALE_BUTTON]
     assert slow_api.rejected() == []
+
+
+async def test_chats_are_answered_while_another_process_holds_the_database(
+    fake_api: FakeBotApi, db_path: Path, real_knowledge: KnowledgeSnapshot
+) -> None:
+    """A CLI `events import` holding SQLite's write lock must not freeze every chat."""
+    async with running(fake_api, db_path, real_knowledge, FAST) as bot:
+        h = bot.harness
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # the write lock, as a long import holds it
+        try:
+            waiting = h.push_all([message_update(fake_api, ANNA, "Was ist Prozessbegleitung?")])
+            # Ben's inline query and /hilfe are handled while Anna's question waits for the
+            # lock; a blocked event loop would handle nothing before the lock is released.
+            await h.wait_handled(h.push_all([inline_update(fake_api, BEN, "Fachstelle"),
+                                             message_update(fake_api, BEN, "/hilfe")]))
+            assert fake_api.messages_to(BEN.id) and fake_api.calls("answerInlineQuery")
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await h.wait_handled(waiting)
+    # However long the lock was held, Anna gets her answer (not an apology).
+    assert "Quelle:" in fake_api.messages_to(ANNA.id)[-1].text

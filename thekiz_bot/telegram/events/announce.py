@@ -7,6 +7,7 @@ queued before it is pressed.
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Message, Update
@@ -45,7 +46,8 @@ async def _preview_message_text(context: ContextTypes.DEFAULT_TYPE, message: Mes
         body = re.sub(r"^/\S+\s*", "", body, count=1)
         plain = re.sub(r"^/\S+\s*", "", plain, count=1)
     try:
-        preview = get_feature(context).announcements().preview_text(
+        preview = await asyncio.to_thread(
+            get_feature(context).announcements().preview_text,
             body, len(plain), created_by=message.from_user.id, report_chat_id=message.chat.id)
     except AnnouncementError as exc:
         await message.reply_text(str(exc))
@@ -63,7 +65,7 @@ async def on_announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
         await _preview_message_text(context, message, strip_command=True)
         return END
     feature = get_feature(context)
-    upcoming = feature.events.upcoming(feature.clock())[:CHOICES_LIMIT]
+    upcoming = (await asyncio.to_thread(feature.events.upcoming, feature.clock()))[:CHOICES_LIMIT]
     await message.reply_text(texts.ANNOUNCE_ASK,
                              reply_markup=event_keyboards.announce_choices(upcoming))
     return ANNOUNCE_TEXT
@@ -88,7 +90,8 @@ async def on_announce_event(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat_id = query_chat_id(query)
     event_id = action.event_id
     try:
-        preview = feature.announcements().preview_event(
+        preview = await asyncio.to_thread(
+            feature.announcements().preview_event,
             event_id, feature.clock(), created_by=query.from_user.id, report_chat_id=chat_id)
     except AnnouncementError as exc:
         await context.bot.send_message(chat_id, str(exc))
@@ -105,12 +108,17 @@ async def on_send(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     feature = get_feature(context)
     broadcast_id = action.broadcast_id
-    draft = feature.outbox.draft(broadcast_id)
-    if draft is not None and draft.status == "draft" and isinstance(query.message, Message):
-        # Set before queueing: the worker then edits this very message with the progress.
-        feature.outbox.set_progress_message(broadcast_id, query.message.message_id)
+    progress_message = query.message.message_id if isinstance(query.message, Message) else None
+
+    def confirm() -> int | None:
+        draft = feature.outbox.draft(broadcast_id)
+        if draft is not None and draft.status == "draft" and progress_message is not None:
+            # Set before queueing: the worker then edits this very message with the progress.
+            feature.outbox.set_progress_message(broadcast_id, progress_message)
+        return feature.announcements().confirm(broadcast_id)
+
     try:
-        count = feature.announcements().confirm(broadcast_id)
+        count = await asyncio.to_thread(confirm)
     except AnnouncementError as exc:
         await query.answer()
         await query.edit_message_text(str(exc))
@@ -131,7 +139,7 @@ async def on_drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     feature = get_feature(context)
     await query.answer()
-    if not feature.outbox.discard_draft(action.broadcast_id):
+    if not await asyncio.to_thread(feature.outbox.discard_draft, action.broadcast_id):
         await query.edit_message_text(texts.ANNOUNCE_ALREADY)
         return
     await query.edit_message_text(texts.ANNOUNCE_DROPPED)

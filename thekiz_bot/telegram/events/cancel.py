@@ -5,9 +5,12 @@ Whoever was told about the event hears about the cancellation.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from thekiz_bot.events.store import EventChange
 from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events.feature import get_feature
@@ -17,7 +20,7 @@ from thekiz_bot.telegram.updates import event_id_argument, query_chat_id
 
 
 async def _ask_cancel(context: ContextTypes.DEFAULT_TYPE, chat_id: int, event_id: int) -> None:
-    event = get_feature(context).events.get(event_id)
+    event = await asyncio.to_thread(get_feature(context).events.get, event_id)
     if event is None:
         await context.bot.send_message(chat_id, texts.EVENT_GONE)
     elif event.is_cancelled:
@@ -60,16 +63,23 @@ async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not action.confirmed:
         await query.edit_message_text(texts.CANCEL_KEPT)
         return
-    change = feature.events.cancel(action.event_id, feature.clock())
+    chat_id, admin_id = query_chat_id(query), query.from_user.id
+
+    def cancel() -> tuple[EventChange | None, int]:
+        change = feature.events.cancel(action.event_id, feature.clock())
+        if change is None or not change.fields:
+            return change, 0
+        notified = feature.announcements().notify_change(
+            change, created_by=admin_id, report_chat_id=chat_id)
+        return change, notified[1] if notified else 0
+
+    change, told = await asyncio.to_thread(cancel)
     if change is None:
         await query.edit_message_text(texts.EVENT_GONE)
         return
     if not change.fields:
         await query.edit_message_text(texts.ALREADY_CANCELLED)
         return
-    chat_id = query_chat_id(query)
-    notified = feature.announcements().notify_change(
-        change, created_by=query.from_user.id, report_chat_id=chat_id)
     feature.wake_worker()
     await query.edit_message_text(
-        texts.cancelled(change.after.title, notified[1] if notified else 0))
+        texts.cancelled(change.after.title, told))

@@ -5,6 +5,7 @@ Whoever was told about the event (announcement, reminder) hears about the change
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from thekiz_bot.events import dates as german_dates
 from thekiz_bot.events.fields import key as field_key
 from thekiz_bot.events.model import Event, EventInputError, validate
 from thekiz_bot.events.render import event_card_html
+from thekiz_bot.events.store import EventChange
 from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.events import keyboards as event_keyboards
 from thekiz_bot.telegram.events.feature import EventFeature, get_feature
@@ -51,17 +53,23 @@ async def _apply_edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, admin_id
     if problems:
         await reply(texts.input_problems(EventInputError(problems)))
         return False
-    change = feature.events.update(edited, feature.clock())
+    def save() -> tuple[EventChange | None, int]:
+        change = feature.events.update(edited, feature.clock())
+        if change is None or not change.fields:
+            return change, 0
+        notified = feature.announcements().notify_change(change, created_by=admin_id,
+                                                         report_chat_id=chat_id)
+        return change, notified[1] if notified else 0
+
+    change, told = await asyncio.to_thread(save)
     if change is None:
         await reply(texts.EVENT_GONE)
         return True
     if not change.fields:
         await reply(texts.EDIT_UNCHANGED)
         return True
-    notified = feature.announcements().notify_change(change, created_by=admin_id,
-                                                     report_chat_id=chat_id)
     feature.wake_worker()
-    await reply(texts.edit_saved(event.id or 0, change.fields, notified[1] if notified else 0))
+    await reply(texts.edit_saved(event.id or 0, change.fields, told))
     return True
 
 
@@ -76,7 +84,7 @@ async def on_edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if event_id is None:
         await message.reply_text(texts.EDIT_USAGE)
         return END
-    event = feature.events.get(event_id)
+    event = await asyncio.to_thread(feature.events.get, event_id)
     if event is None:
         await message.reply_text(texts.EVENT_GONE)
         return END
@@ -110,7 +118,7 @@ async def on_edit_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     feature = get_feature(context)
     await query.answer()
-    event = feature.events.get(action.event_id)
+    event = await asyncio.to_thread(feature.events.get, action.event_id)
     chat_id = query_chat_id(query)
     if event is None or event.id is None:
         await context.bot.send_message(chat_id, texts.EVENT_GONE)
@@ -129,7 +137,7 @@ async def on_edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     if query is None or context.user_data is None or not isinstance(action, callbacks.EditField):
         return END
     feature = get_feature(context)
-    event = feature.events.get(action.event_id)
+    event = await asyncio.to_thread(feature.events.get, action.event_id)
     field = action.field
     if event is None or field not in event_keyboards.EDITABLE_FIELDS:
         await query.answer(texts.EVENT_GONE, show_alert=True)
@@ -155,7 +163,7 @@ async def _finish_edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, admin_i
     if not pending:
         return END
     feature = get_feature(context)
-    event = feature.events.get(pending["event_id"])
+    event = await asyncio.to_thread(feature.events.get, pending["event_id"])
     if event is None:
         await reply(texts.EVENT_GONE)
         return END

@@ -5,6 +5,7 @@ Nothing is stored before "Speichern"; the draft lives in `context.user_data` (st
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -162,7 +163,7 @@ async def on_form_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> in
     if problems:
         await query.edit_message_text(texts.input_problems(EventInputError(problems)))
         return END
-    saved = feature.events.add(event, feature.clock())
+    saved = await asyncio.to_thread(feature.events.add, event, feature.clock())
     assert saved.id is not None
     await query.edit_message_text(
         f"{event_card_html(saved, feature.regions(), feature.tz, show_id=True)}\n\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InputFile, Update
@@ -37,7 +38,7 @@ async def _send_page(
     all_regions: bool, offset: int,
 ) -> None:
     feature = get_feature(context)
-    events, region_id, elsewhere = _listing(feature, user_id, all_regions)
+    events, region_id, elsewhere = await asyncio.to_thread(_listing, feature, user_id, all_regions)
     regions = feature.regions()
     admin = feature.is_admin(user_id) and chat_type == ChatType.PRIVATE
     bot = context.bot
@@ -102,7 +103,7 @@ async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query is None or not isinstance(action, callbacks.AddToCalendar):
         return
     feature = get_feature(context)
-    event = feature.events.get(action.event_id)
+    event = await asyncio.to_thread(feature.events.get, action.event_id)
     if event is None:
         await query.answer(texts.EVENT_GONE, show_alert=True)
         return

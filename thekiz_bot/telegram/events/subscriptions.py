@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -27,8 +29,9 @@ async def on_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None or user is None:
         return
     feature = get_feature(context)
-    current = feature.subscriptions.get(user.id)
-    markup = event_keyboards.abo_scope(_own_region(feature, user.id))
+    current = await asyncio.to_thread(feature.subscriptions.get, user.id)
+    own_region = await asyncio.to_thread(_own_region, feature, user.id)
+    markup = event_keyboards.abo_scope(own_region)
     if current is not None and current.active:
         region_name = feature.regions().name(current.region_id)
         await message.reply_text(event_texts.current_subscription(region_name, current.kinds),
@@ -63,7 +66,8 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
                 await query.answer(common.STALE_BUTTON, show_alert=True)
                 return
             region_id = region.id
-        subscription, new = feature.subscriptions.subscribe(user_id, chat_id, region_id)
+        subscription, new = await asyncio.to_thread(feature.subscriptions.subscribe,
+                                                    user_id, chat_id, region_id)
         await query.answer()
         region_name = feature.regions().name(region_id)
         await query.edit_message_text(
@@ -71,7 +75,7 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
             f"{event_texts.ABO_KINDS_HINT}",
             reply_markup=event_keyboards.abo_kinds(subscription.kinds))
         return
-    current = feature.subscriptions.get(user_id)
+    current = await asyncio.to_thread(feature.subscriptions.get, user_id)
     if current is None or not current.active:
         await query.answer(common.STALE_BUTTON, show_alert=True)
         return
@@ -80,7 +84,7 @@ async def on_subscription_button(update: Update, context: ContextTypes.DEFAULT_T
             kinds: frozenset[str] = frozenset()
         else:
             kinds = current.kinds ^ {pressed.value}
-        updated = feature.subscriptions.set_kinds(user_id, kinds)
+        updated = await asyncio.to_thread(feature.subscriptions.set_kinds, user_id, kinds)
         await query.answer()
         if updated is not None and updated.kinds != current.kinds:
             region_name = feature.regions().name(updated.region_id)
@@ -103,8 +107,8 @@ async def on_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is None or user is None:
         return
     subscriptions = get_feature(context).subscriptions
-    had_one = subscriptions.get(user.id) is not None
-    subscriptions.unsubscribe(user.id)
+    had_one = await asyncio.to_thread(subscriptions.get, user.id) is not None
+    await asyncio.to_thread(subscriptions.unsubscribe, user.id)
     await message.reply_text(event_texts.UNSUBSCRIBED if had_one else event_texts.NOT_SUBSCRIBED)
 
 

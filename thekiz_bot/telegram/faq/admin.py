@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -44,7 +45,8 @@ async def on_statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if update.effective_message is None:
         return
     services = get_services(context)
-    stats = services.records.statistics.summary(services.knowledge.current.matcher.vocab.analyse)
+    stats = await asyncio.to_thread(services.records.statistics.summary,
+                                    services.knowledge.current.matcher.vocab.analyse)
     entries = {e.id: e for e in services.knowledge.current.kb.entries}
     await send_html(context.bot, update.effective_message.chat.id,
                     texts.statistics_text(stats, entries))

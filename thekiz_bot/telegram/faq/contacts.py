@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
@@ -20,7 +22,7 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     services = get_services(context)
     matcher = services.knowledge.current.matcher
     topic = command_argument(message.text)
-    stored = services.records.users.region_of(user.id) if user else None
+    stored = await asyncio.to_thread(services.records.users.region_of, user.id) if user else None
     contacts = matcher.contacts_for_query(topic, saved_region=stored)
     named_region = matcher.find_region(topic) if topic else None
     blocks = [texts.contacts_heading(topic)]

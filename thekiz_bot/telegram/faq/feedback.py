@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -10,7 +12,7 @@ from thekiz_bot.matching import render
 from thekiz_bot.telegram import callbacks
 from thekiz_bot.telegram.faq import keyboards
 from thekiz_bot.telegram.sending import remove_buttons, send_html
-from thekiz_bot.telegram.services import KnowledgeSnapshot, get_services
+from thekiz_bot.telegram.services import BotServices, KnowledgeSnapshot, get_services
 from thekiz_bot.telegram.texts import faq as texts
 
 NEXT_BEST_COUNT = 3
@@ -28,9 +30,8 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.ENTRY_GONE, show_alert=True)
         await remove_buttons(query.message)
         return
-    services.records.feedback.record(
-        entry.id, vote.rating, vote.question_id or None, vote.via_suggestion
-    )
+    await asyncio.to_thread(services.records.feedback.record,
+                            entry.id, vote.rating, vote.question_id or None, vote.via_suggestion)
     # Without the buttons the same answer cannot be rated twice by accident.
     await remove_buttons(query.message)
     if vote.rating > 0:
@@ -39,10 +40,16 @@ async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(texts.THANKS_NOT_HELPFUL)
     if query.message is None:
         return
-    logged = services.records.questions.get(vote.question_id) if vote.question_id else None
-    others = next_best(snapshot, logged.text if logged else entry.question, entry)
+    others = await asyncio.to_thread(_others_for, services, snapshot, vote, entry)
     html_text, markup = not_helpful_reply(snapshot, others, vote.question_id)
     await send_html(context.bot, query.message.chat.id, html_text, markup)
+
+
+def _others_for(services: BotServices, snapshot: KnowledgeSnapshot, vote: callbacks.Vote,
+                entry: FaqEntry) -> list[FaqEntry]:
+    """Other answers to the logged question (or the entry's own question, if not logged)."""
+    logged = services.records.questions.get(vote.question_id) if vote.question_id else None
+    return next_best(snapshot, logged.text if logged else entry.question, entry)
 
 
 def next_best(snapshot: KnowledgeSnapshot, question: str, rejected: FaqEntry) -> list[FaqEntry]:

@@ -6,6 +6,8 @@ modules (e.g. subscriptions) are covered as soon as they register theirs.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -19,6 +21,11 @@ from thekiz_bot.telegram.texts import faq as texts
 
 def stored_lines(services: BotServices, user_id: int) -> list[str]:
     return [line for p in services.privacy_providers for line in p.describe(user_id)]
+
+
+def delete_everything(services: BotServices, user_id: int) -> None:
+    for provider in services.privacy_providers:
+        provider.delete(user_id)
 
 
 async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,7 +44,7 @@ async def on_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if user is None or update.effective_message is None:
         return
     user_id = user.id
-    lines = stored_lines(get_services(context), user_id)
+    lines = await asyncio.to_thread(stored_lines, get_services(context), user_id)
     text = texts.MY_DATA_NONE if not lines else "\n".join(
         [texts.MY_DATA_HEADING, *[f"• {line}" for line in lines]]
     )
@@ -50,7 +57,7 @@ async def on_delete_request(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if user is None or update.effective_message is None:
         return
     user_id = user.id
-    if not stored_lines(get_services(context), user_id):
+    if not await asyncio.to_thread(stored_lines, get_services(context), user_id):
         await update.effective_message.reply_text(texts.DELETED_NOTHING)
         return
     await update.effective_message.reply_text(
@@ -70,7 +77,5 @@ async def on_confirm_deletion(update: Update, context: ContextTypes.DEFAULT_TYPE
     if not action.confirmed:
         await query.edit_message_text(texts.DELETE_CANCELLED)
         return
-    services = get_services(context)
-    for provider in services.privacy_providers:
-        provider.delete(query.from_user.id)
+    await asyncio.to_thread(delete_everything, get_services(context), query.from_user.id)
     await query.edit_message_text(texts.DELETED)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -19,6 +21,8 @@ from thekiz_bot.telegram.services import BotServices, get_services
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as texts
 from thekiz_bot.telegram.updates import command_argument
+
+log = logging.getLogger(__name__)
 
 CHANNEL_CHAT = "chat"
 CHANNEL_GROUP = "group"
@@ -57,9 +61,15 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: s
     user_id = _user_id(update)
     key = replies.context_key(message, chat.type)
     reply = await asyncio.to_thread(_respond, services, text, key, user_id)
-    question_id = services.records.questions.record(
-        text, reply.status, reply.entry_id, reply.score, channel
-    )
+    try:
+        question_id = await asyncio.to_thread(
+            services.records.questions.record, text, reply.status, reply.entry_id, reply.score,
+            channel)
+    except sqlite3.OperationalError as exc:
+        # Locked beyond the busy timeout (e.g. a long CLI import): the answer matters more
+        # than its line in the question log.
+        log.warning("question not logged: %s", exc)
+        question_id = 0
     reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
     sent = await replies.send_reply(context.bot, services, chat.id, reply, question_id, reply_to)
     replies.remember(services, key, reply, sent, chat.type)
@@ -122,7 +132,7 @@ async def on_show_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer(texts.ENTRY_GONE, show_alert=True)
         return
     await query.answer()
-    region_id = services.records.users.region_of(query.from_user.id)
+    region_id = await asyncio.to_thread(services.records.users.region_of, query.from_user.id)
     region = snapshot.kb.region(region_id) if region_id else None
     contacts, note = contacts_for_entry(snapshot.kb, entry, region, False)
     html_text = render.entry_html(entry, contacts, note=note)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -23,12 +25,12 @@ async def on_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not snapshot.kb.regions:
         await message.reply_text(texts.REGIONS_MISSING)
         return
-    current_id = services.records.users.region_of(user.id)
+    current_id = await asyncio.to_thread(services.records.users.region_of, user.id)
     wanted = command_argument(message.text)
     if wanted:
         region = snapshot.matcher.resolve_region(wanted)
         if region is not None:
-            services.records.users.set_region(user.id, region.id)
+            await asyncio.to_thread(services.records.users.set_region, user.id, region.id)
             await message.reply_text(texts.region_saved(region))
             return
         text = texts.region_unknown(wanted)
@@ -50,7 +52,7 @@ async def on_pick_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     user_id = query.from_user.id
     if pick.region_key is None:
-        services.records.users.clear_region(user_id)
+        await asyncio.to_thread(services.records.users.clear_region, user_id)
         await query.answer()
         await query.edit_message_text(texts.REGION_CLEARED)
         return
@@ -58,6 +60,6 @@ async def on_pick_region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if region is None:
         await query.answer(common.STALE_BUTTON, show_alert=True)
         return
-    services.records.users.set_region(user_id, region.id)
+    await asyncio.to_thread(services.records.users.set_region, user_id, region.id)
     await query.answer()
     await query.edit_message_text(texts.region_saved(region))

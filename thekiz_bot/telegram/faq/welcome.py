@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -27,7 +29,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    examples = example_entries(get_services(context).knowledge.current)
+    examples = await asyncio.to_thread(example_entries, get_services(context).knowledge.current)
     text = texts.WELCOME
     markup = None
     if examples:
