@@ -21,6 +21,7 @@ without locks. Use it as `async with FakeBotApi() as api: ...`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections import defaultdict, deque
