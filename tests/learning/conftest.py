@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.kb import REAL_KNOWLEDGE
-from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge
+from tests.helpers.kb import REAL_KNOWLEDGE, real_snapshot
+from thekiz_bot.knowledge.loader import KnowledgeBase
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import Database
 
 
 @pytest.fixture(scope="session")
 def real_base() -> KnowledgeBase:
-    return load_knowledge(REAL_KNOWLEDGE)
+    return real_snapshot().kb
 
 
 @pytest.fixture(scope="session")
-def real_matcher(real_base: KnowledgeBase) -> Matcher:
-    return Matcher(real_base)
+def real_matcher() -> Matcher:
+    """Built once per session (with its calibration it takes seconds) and shared with the bot
+    tests; `real_matcher.kb is real_base`."""
+    return real_snapshot().matcher
 
 
 @pytest.fixture

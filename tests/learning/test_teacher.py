@@ -38,9 +38,10 @@ def served() -> Served:
 
 
 @pytest.fixture
-def teacher(db: Database, served: Served, real_base: KnowledgeBase) -> Teacher:
+def teacher(db: Database, served: Served, real_base: KnowledgeBase,
+            real_matcher: Matcher) -> Teacher:
     t = Teacher(DecisionStore(db), served.publish)
-    t.rebase(real_base)
+    t.rebase(real_base, real_matcher)  # no decisions yet: the session's matcher serves as it is
     return t
 
 
@@ -120,11 +121,12 @@ def test_one_wording_one_decision(teacher: Teacher) -> None:
     assert second.refusal is Refusal.CONFLICT
 
 
-def test_decisions_survive_a_restart(tmp_path: Path, real_base: KnowledgeBase) -> None:
+def test_decisions_survive_a_restart(tmp_path: Path, real_base: KnowledgeBase,
+                                     real_matcher: Matcher) -> None:
     path = tmp_path / "bot.sqlite3"
     first_db = Database(path)
     first = Teacher(DecisionStore(first_db), Served().publish)
-    first.rebase(real_base)
+    first.rebase(real_base, real_matcher)
     assert first.decide(Proposal(Action.PHRASING, UNANSWERED, "prozessbegleitung-umfang"), 5)\
         .accepted
     first_db.close()
