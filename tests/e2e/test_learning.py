@@ -18,6 +18,7 @@ import pytest
 from tests.helpers.fakes.botapi import FakeBotApi, FakeMessage
 from tests.helpers.fakes.harness import BotHarness, Exchange
 from tests.helpers.fakes.updates import TgUser
+from tests.helpers.kb import real_snapshot
 from tests.helpers.telegram import ADMIN, ANNA, BEN, FAST, TEAM, copy_knowledge, make_settings
 from thekiz_bot.cli.main import main as bot_main
 from thekiz_bot.config import Settings
@@ -63,7 +64,10 @@ def settings_for(api: FakeBotApi, db_path: Path, knowledge: Path, **changes: obj
 
 def build(api: FakeBotApi, settings: Settings) -> tuple[BotHarness, Database, LearningFeature]:
     db = Database(settings.db_path)
-    knowledge = KnowledgeService.load(settings.knowledge_dir)
+    # Every test starts (and restarts) the bot on an unchanged copy of the real knowledge base and
+    # changes it only afterwards (through the bot or the export), so the session's snapshot is
+    # that copy's; a /neu_laden still reads the copy.
+    knowledge = KnowledgeService(settings.knowledge_dir, real_snapshot())
     application = build_application(settings, knowledge, Records(db), tuning=FAST)
     feature = application.bot_data[LEARNING_KEY]
     assert isinstance(feature, LearningFeature)
