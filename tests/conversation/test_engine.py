@@ -198,6 +198,15 @@ def test_next_working_group_comes_from_the_calendar_with_the_handbook_entry(
     assert "arbeitskreis 2" in text and "zwei Arbeitskreise" in text
 
 
+def test_the_console_card_shows_the_registration_link(
+    real_knowledge: KnowledgeSnapshot, clock: Clock
+) -> None:
+    engine = make_engine(real_knowledge, clock, [
+        event(1, "fortbildung", 3, registration_url="https://thekiz.de/anmeldung")])
+    text = text_of(real_knowledge, engine, "Gibt es bald eine Fortbildung?")
+    assert "Anmeldung: https://thekiz.de/anmeldung" in text
+
+
 def test_no_matching_event_says_so_offers_abo_and_gives_the_handbook_answer(
     real_knowledge: KnowledgeSnapshot, clock: Clock
 ) -> None:

@@ -226,6 +226,11 @@ def evaluate_dates(items: list[DateItem], regions: RegionFinder, today: datetime
     return reports
 
 
+def _split_order(item: tuple[str, object]) -> tuple[bool, bool, str]:
+    """dev first, the held-out splits next, all last."""
+    return item[0] != DEV, item[0] == "all", item[0]
+
+
 def format_reports(dialogues: dict[str, DialogueReport], dates: dict[str, DateReport],
                    show_misses: bool = True) -> str:
     lines: list[str] = []
@@ -233,7 +238,7 @@ def format_reports(dialogues: dict[str, DialogueReport], dates: dict[str, DateRe
         lines += ["Zwei-Zug-Dialoge (Rückfragen):", "",
                   "| split | dialogues | correct | " + " | ".join(FIELDS) + " |",
                   "|---|---:|---:|" + "---:|" * len(FIELDS)]
-        for name, r in dialogues.items():
+        for name, r in sorted(dialogues.items(), key=_split_order):
             cells = [f"{r.by_field[f].pct:.0f} % ({r.by_field[f].total})" if f in r.by_field
                      else "—" for f in FIELDS]
             lines.append(f"| {name} | {r.overall.total} | {r.overall.pct:.1f} % | "
@@ -242,7 +247,7 @@ def format_reports(dialogues: dict[str, DialogueReport], dates: dict[str, DateRe
         lines += ["", "Terminfragen:", "",
                   ("| split | questions | date question recognised | all fields right | kind | "
                    "region | month | when |"), "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for name, d in dates.items():
+        for name, d in sorted(dates.items(), key=_split_order):
             lines.append(
                 f"| {name} | {d.detected.total} | {d.detected.pct:.1f} % | {d.exact.pct:.1f} % "
                 f"| {d.kind.pct:.1f} % | {d.region.pct:.1f} % | {d.month.pct:.1f} % "

@@ -46,6 +46,7 @@ NO_EVENTS_TEXT = "Im Kalender steht derzeit kein passender Termin"
 SUBSCRIBE_OFFER = "Mit /abo erfahren Sie von neuen Terminen, sobald sie feststehen."
 HANDBOOK_INTRO = "Aus dem Handbuch:"
 PICK_HINT = "(Antworten Sie mit der Nummer, um eine Antwort zu sehen.)"
+REGISTRATION_LABEL = "Anmeldung"
 
 # (plural, "nächste" phrase) per event kind.
 _KIND_PHRASES: dict[str | None, tuple[str, str]] = {
@@ -134,13 +135,21 @@ def date_answer(reply: Reply, regions: RegionFinder, tz: ZoneInfo, markup: bool)
     if markup:
         cards = tuple((e, event_card_html(e, regions, tz)) for e in reply.events)
     else:
-        cards = tuple((e, event_card_text(e, regions, tz)) for e in reply.events)
+        cards = tuple((e, _console_card(e, regions, tz)) for e in reply.events)
     closing_blocks = []
     if reply.more_events:
         closing_blocks.append(esc(f"{reply.more_events} weitere passende Termine zeigt /termine."))
     if handbook:
         closing_blocks.append(handbook)
     return DateAnswer(intro, cards, "\n\n".join(closing_blocks) or None)
+
+
+def _console_card(event: Event, regions: RegionFinder, tz: ZoneInfo) -> str:
+    """The console card of /termine, plus the registration link the chat card shows too."""
+    card = event_card_text(event, regions, tz)
+    if event.registration_url:
+        card += f"\n    {REGISTRATION_LABEL}: {event.registration_url}"
+    return card
 
 
 def reply_text(reply: Reply, regions: RegionFinder, tz: ZoneInfo) -> str:
