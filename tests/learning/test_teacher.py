@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,13 @@ def test_unknown_targets_are_refused(teacher: Teacher) -> None:
                           5).refusal is Refusal.UNKNOWN_TOPIC
     assert teacher.decide(Proposal(Action.OUT_OF_SCOPE, UNANSWERED, topic_id="Böse ID!",
                                    new_topic=True), 5).refusal is Refusal.BAD_TOPIC_ID
+
+
+def test_two_admins_at_once_one_decision(teacher: Teacher) -> None:
+    proposals = [Proposal(Action.PHRASING, UNANSWERED, "prozessbegleitung-umfang"),
+                 Proposal(Action.IGNORE, UNANSWERED)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(lambda p: teacher.decide(p, admin_id=5), proposals))
+    assert sum(o.accepted for o in outcomes) == 1
+    assert [o.refusal for o in outcomes if not o.accepted] == [Refusal.CONFLICT]
+    assert len(teacher.store.active()) == 1

@@ -60,6 +60,11 @@ def validate(base: KnowledgeBase, active: Sequence[Decision], proposal: Proposal
     key = normalise(wording)
     if not key:
         return Checked(Refusal.EMPTY)
+    for decision in active:
+        # Exported ones are the YAML files' now: the owner check below speaks for them.
+        if decision.exported_at is None and normalise(decision.wording) == key:
+            return Checked(Refusal.CONFLICT, "Zu dieser Formulierung gibt es schon eine "
+                                             "Entscheidung; bitte zuerst rückgängig machen.")
     if proposal.action is Action.IGNORE:
         return None
     if has_personal_data(wording):
@@ -88,10 +93,6 @@ def validate(base: KnowledgeBase, active: Sequence[Decision], proposal: Proposal
         return Checked(Refusal.ALREADY_KNOWN, describe_owner(owner))
     if owner is not None:
         return Checked(Refusal.CONFLICT, f"Die Formulierung steht schon bei {describe_owner(owner)}.")
-    for decision in active:
-        if normalise(decision.wording) == key:
-            return Checked(Refusal.CONFLICT, "Zu dieser Formulierung gibt es schon eine "
-                                             "Entscheidung; bitte zuerst rückgängig machen.")
     return None
 
 

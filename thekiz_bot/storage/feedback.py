@@ -40,6 +40,11 @@ class FeedbackLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def latest_id(self) -> int:
+        """The newest row's id (0 when empty): tells whether anything was added since."""
+        rows = self._db.query("SELECT COALESCE(MAX(id), 0) AS n FROM feedback")
+        return int(rows[0]["n"])
+
     def record(
         self, entry_id: str, rating: int, question_id: int | None, via_suggestion: bool
     ) -> int:

@@ -48,6 +48,11 @@ class QuestionLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def latest_id(self) -> int:
+        """The newest row's id (0 when empty): tells whether anything was added since."""
+        rows = self._db.query("SELECT COALESCE(MAX(id), 0) AS n FROM questions")
+        return int(rows[0]["n"])
+
     def record(
         self,
         text: str,

@@ -47,6 +47,7 @@ class LearningFeature:
     _started_at: datetime | None = None
     _purged_at: datetime | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _cache: tuple[tuple[object, ...], list[DigestGroup]] | None = None
 
     def __post_init__(self) -> None:
         db = self.services.records.db
@@ -66,10 +67,20 @@ class LearningFeature:
 
     async def open_groups(self, since: datetime | None = None,
                           use_window: bool = True) -> list[DigestGroup]:
-        kb = self.services.knowledge.current.kb
+        """The digest's groups; computed again only when a question, vote or decision was
+        added (every tap asks, and grouping a large log takes a while)."""
+        records = self.services.records
+        snapshot = self.services.knowledge.current
+        kb = snapshot.kb
         start = self.window_start() if use_window else since
-        return await asyncio.to_thread(select_groups, self.services.records.db, kb,
-                                       self.store.active(), start)
+        active = self.store.active()
+        key = (start, tuple(d.id for d in active), records.questions.latest_id(),
+               records.feedback.latest_id(), snapshot.loaded_at)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        groups = await asyncio.to_thread(select_groups, records.db, kb, active, start)
+        self._cache = (key, groups)
+        return groups
 
     async def find_group(self, key: str) -> tuple[int, DigestGroup, list[DigestGroup]] | None:
         groups = await self.open_groups()
@@ -117,6 +128,7 @@ class LearningFeature:
                                                  settings.question_retention_days)
                 self._purged_at = now
                 if purged.questions or purged.ignored:
+                    self._cache = None
                     log.info("retention: deleted %d question(s), %d ignored wording(s)",
                              purged.questions, purged.ignored)
             schedule = settings.digest
