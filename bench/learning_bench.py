@@ -7,11 +7,16 @@ The old index answers questions during all of it.
 
     python bench/learning_bench.py                 # real, 1k, 10k
     python bench/learning_bench.py --sizes 0 1000
+    python bench/learning_bench.py --sizes --log 10000 50000   # only the digest selection
+
+The second table: selecting the digest's groups (report's grouping of every kind, merged,
+decided ones left out) from a synthetic question log of N questions, many distinct wordings.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -25,11 +30,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from matcher_bench import synthetic_kb  # noqa: E402
 
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
+from thekiz_bot.learning.digest import select_groups  # noqa: E402
 from thekiz_bot.learning.model import Action, Proposal  # noqa: E402
 from thekiz_bot.learning.store import DecisionStore  # noqa: E402
 from thekiz_bot.learning.teacher import Teacher  # noqa: E402
 from thekiz_bot.matching.matcher import Matcher  # noqa: E402
-from thekiz_bot.storage.database import Database  # noqa: E402
+from thekiz_bot.storage.database import Database, to_iso, utc_now  # noqa: E402
 
 PROPOSALS = (
     Proposal(Action.PHRASING, "was kostet die prozessbegleitung", "prozessbegleitung-umfang"),
@@ -62,12 +68,49 @@ def measure(kb: KnowledgeBase, repeat: int) -> dict[str, float]:
     return result
 
 
+WORDS = ("kita eltern zentrum geld antrag frist formular koordinatorin landkreis fortbildung "
+         "netzwerk räume ehrenamt bericht stunden kosten").split()
+
+
+def digest_seconds(kb: KnowledgeBase, questions: int, seed: int = 3) -> tuple[float, int]:
+    rng = random.Random(seed)
+    now = utc_now()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(Path(tmp) / "log.sqlite3")
+        with db.transaction() as conn:
+            for _ in range(questions):
+                status = rng.choice(["fallback", "suggest", "answer", "answer"])
+                conn.execute(
+                    "INSERT INTO questions (asked_at, text, status, entry_id, score, channel) "
+                    "VALUES (?, ?, ?, ?, ?, 'chat')",
+                    (to_iso(now), " ".join(rng.sample(WORDS, 4)) + "?", status,
+                     "thekiz-was" if status == "answer" else None, rng.random()))
+        store = DecisionStore(db)
+        for _ in range(50):  # some groups decided already
+            store.add(Proposal(Action.IGNORE, " ".join(rng.sample(WORDS, 4))), 1)
+        start = time.perf_counter()
+        groups = select_groups(db, kb, store.active())
+        seconds = time.perf_counter() - start
+        db.close()
+    return seconds, len(groups)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[0, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--log", type=int, nargs="*", default=[10000, 50000])
     args = parser.parse_args()
     base = load_knowledge(ROOT / "knowledge")
+    if args.log:
+        print("| logged questions | select the digest's groups |")
+        print("|---:|---:|")
+        for size in args.log:
+            seconds, _ = digest_seconds(base, size)
+            print(f"| {size} | {seconds:.2f} s |", flush=True)
+        print()
+    if not args.sizes:
+        return 0
     print("| entries | build index | phrasing (accepted) | out of scope (accepted) | "
           "phrasing (refused) | accepted / build |")
     print("|---:|---:|---:|---:|---:|---:|")
