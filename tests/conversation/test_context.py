@@ -1,10 +1,16 @@
 """The conversation memory: per chat and thread, forgotten after the timeout or on request."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.helpers.kb import REAL_KNOWLEDGE
+from thekiz_bot.config import ConfigError, Settings
 from thekiz_bot.conversation.context import ContextKey, ContextStore, Turn
+from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.records import Records
+from thekiz_bot.telegram.services import KnowledgeService, KnowledgeSnapshot, conversation_engine
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -55,3 +61,27 @@ def test_memory_is_bounded_and_the_oldest_conversation_goes_first() -> None:
 def test_timeout_must_be_positive() -> None:
     with pytest.raises(ValueError):
         ContextStore(timedelta(0))
+
+
+def test_the_timeout_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).context_minutes == 10.0
+    assert Settings.from_env({"THEKIZ_CONTEXT_MINUTES": "2.5"}).context_minutes == 2.5
+    for bad in ("zehn", "0", "-3", "100000"):
+        with pytest.raises(ConfigError, match="THEKIZ_CONTEXT_MINUTES"):
+            Settings.from_env({"THEKIZ_CONTEXT_MINUTES": bad})
+
+
+def test_the_bot_forgets_after_the_configured_minutes(
+    tmp_path: Path, real_knowledge: KnowledgeSnapshot
+) -> None:
+    db = Database(tmp_path / "db.sqlite3")
+    settings = Settings(context_minutes=2)
+    engine = conversation_engine(settings, KnowledgeService(REAL_KNOWLEDGE, real_knowledge), Records(db))
+    clock = [T0]
+    engine.clock = lambda: clock[0]
+    engine.answer("Wer ist die Ansprechpartnerin im Ministerium?", ContextKey(7), 7)
+    clock[0] += timedelta(minutes=1)
+    assert engine.answer("und die Nummer?", ContextKey(7), 7).entry_id == "ministerium-kontakt"
+    clock[0] += timedelta(minutes=2, seconds=1)
+    assert engine.answer("und die Nummer?", ContextKey(7), 7).kind == "no_context"
+    db.close()
