@@ -21,8 +21,9 @@ from thekiz_bot.text.normalise import normalise
 # Wordings this similar (rapidfuzz, 0-100) after the matcher's analysis (stop words out, stems,
 # synonyms) count as one question: typos, case, word order and filler words.
 GROUP_SIMILARITY = 85.0
-# Wordings compared with the groups at once: bounds the filter's score matrix (uint8).
-_CHUNK = 1024
+# Wordings compared with the groups at once: bounds the filter's score matrix (uint8), and
+# keeps the comparisons within a chunk (every pair) few.
+_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -68,18 +69,35 @@ def _sorted_tokens(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
-def _candidates(queries: Sequence[str], sorted_queries: Sequence[str], choices: Sequence[str],
-                sorted_choices: Sequence[str], threshold: float) -> np.ndarray:
-    """Boolean matrix: could query i reach `threshold` against choice j? A superset of the
-    pairs whose `similarity` reaches it, since similarity <= max(ratio, token_sort_ratio)."""
+def _bounds(queries: Sequence[str], sorted_queries: Sequence[str], choices: Sequence[str],
+            sorted_choices: Sequence[str], threshold: float) -> np.ndarray:
+    """max(ratio, token_sort_ratio) of every query against every choice, 0 below `threshold`:
+    an upper bound of `similarity`, computed in C. uint8 keeps the matrix small; it is off by
+    less than 1, which the caller allows for."""
     if not queries or not choices:
-        return np.zeros((len(queries), len(choices)), dtype=bool)
-    # uint8 rounds scores, but a score >= threshold never rounds below it: still a superset.
-    plain = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=threshold,
+        return np.zeros((len(queries), len(choices)), dtype=np.uint8)
+    cutoff = max(threshold - 1.0, 0.0)
+    plain = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
                           dtype=np.uint8, workers=-1)
     ordered = process.cdist(sorted_queries, sorted_choices, scorer=fuzz.ratio,
-                            score_cutoff=threshold, dtype=np.uint8, workers=-1)
-    return (plain > 0) | (ordered > 0)
+                            score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+    bounds: np.ndarray = np.maximum(plain, ordered)
+    return bounds
+
+
+def _best_group(key: str, options: list[tuple[int, int]], keys: Sequence[str],
+                reps: Sequence[int], threshold: float) -> int:
+    """The group (of (bound, group) options) whose representative is most similar to `key`,
+    the earliest on ties; -1 when none reaches `threshold`. Options are tried by falling bound,
+    and the search stops once no bound can beat the best score found."""
+    best, best_score = -1, threshold
+    for bound, group in sorted(options, key=lambda o: (-o[0], o[1])):
+        if bound + 1.0 < best_score:
+            break
+        score = similarity(key, keys[reps[group]])
+        if score > best_score or (score == best_score and (best < 0 or group < best)):
+            best, best_score = group, score
+    return best
 
 
 def _assign(keys: Sequence[str], threshold: float) -> list[list[int]]:
@@ -93,20 +111,17 @@ def _assign(keys: Sequence[str], threshold: float) -> list[list[int]]:
         chunk_keys = [keys[i] for i in chunk]
         chunk_sorted = [sorted_keys[i] for i in chunk]
         earlier_reps = list(reps)
-        against_reps = _candidates(chunk_keys, chunk_sorted, [keys[r] for r in earlier_reps],
-                                   [sorted_keys[r] for r in earlier_reps], threshold)
-        within = _candidates(chunk_keys, chunk_sorted, chunk_keys, chunk_sorted, threshold)
+        against_reps = _bounds(chunk_keys, chunk_sorted, [keys[r] for r in earlier_reps],
+                               [sorted_keys[r] for r in earlier_reps], threshold)
+        within = _bounds(chunk_keys, chunk_sorted, chunk_keys, chunk_sorted, threshold)
         group_of_rep = {rep: g for g, rep in enumerate(reps)}
         for row, i in enumerate(chunk):
-            options = [group_of_rep[earlier_reps[int(j)]]
-                       for j in np.flatnonzero(against_reps[row])]
-            options += [group_of_rep[start + int(j)] for j in np.flatnonzero(within[row, :row])
-                        if start + int(j) in group_of_rep]
-            best, best_score = -1, threshold
-            for group in sorted(options):
-                score = similarity(keys[i], keys[reps[group]])
-                if score >= best_score and (best < 0 or score > best_score):
-                    best, best_score = group, score
+            hits = np.flatnonzero(against_reps[row])
+            options = [(int(against_reps[row, j]), group_of_rep[earlier_reps[int(j)]])
+                       for j in hits]
+            options += [(int(within[row, j]), group_of_rep[start + int(j)])
+                        for j in np.flatnonzero(within[row, :row]) if start + int(j) in group_of_rep]
+            best = _best_group(keys[i], options, keys, reps, threshold)
             if best < 0:
                 group_of_rep[i] = len(reps)
                 reps.append(i)
