@@ -33,6 +33,17 @@ def _int_list(raw: str, name: str) -> tuple[int, ...]:
     return tuple(values)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"THEKIZ_LOG_LEVEL „{raw}“ gibt es nicht; möglich sind "
+                          f"{', '.join(LOG_LEVELS)} (Standard: INFO)")
+    return level
+
+
 @dataclass(frozen=True)
 class Settings:
     telegram_token: str | None = None
@@ -99,7 +110,7 @@ class Settings:
             reminder_days=(
                 _int_list(reminder_raw, "THEKIZ_REMINDER_DAYS") if reminder_raw else (7, 1)
             ),
-            log_level=(get("THEKIZ_LOG_LEVEL") or "INFO").upper(),
+            log_level=_log_level(get("THEKIZ_LOG_LEVEL")),
             context_minutes=context_minutes,
             digest=digest,
             question_retention_days=retention,

@@ -34,6 +34,8 @@ KIND_LABELS = {
     "unused_contact": "Kontakt unbenutzt",
     "stale_event": "veralteter Termin",
     "draft_duplicate": "Entwurf doppelt",
+    "missing_file": "Datei fehlt",
+    "size": "Größe",
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from thekiz_bot.cli.common import FILE, add_knowledge_option, load_kb
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
-from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.database import Database, check_path
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings) -> None:
@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings:
 
 def _open_db_if_exists(settings: Settings) -> Database | None:
     """The bot's database for checks that read it; never created just to be checked."""
+    check_path(settings.db_path)
     if not settings.db_path.exists():
         return None
     return Database(settings.db_path)
@@ -42,6 +43,7 @@ def _open_db_if_exists(settings: Settings) -> Database | None:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.authoring import gaps
     from thekiz_bot.authoring.ambiguity import near_identical_alternates
+    from thekiz_bot.authoring.kb_health import missing_optional_files, oversized
 
     kb = load_kb(args.knowledge)
     if kb is None:
@@ -57,7 +59,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Warnung: fast gleiche Formulierungen ({c.score:.0f} %): "
               f"'{c.entry_a}': {c.text_a!r} ↔ '{c.entry_b}': {c.text_b!r}")
     errors = 0
-    findings = list(gaps.draft_duplicates(kb))
+    findings = [*missing_optional_files(args.knowledge), *oversized(kb, args.knowledge),
+                *gaps.draft_duplicates(kb)]
     if args.strict:
         from thekiz_bot.matching.matcher import Matcher
 

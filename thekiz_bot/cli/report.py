@@ -74,11 +74,12 @@ def cmd_report(opts: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.authoring.report_output import output_width, render_text, write_csv
     from thekiz_bot.authoring.suggestions import apply_suggestions
     from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
-    from thekiz_bot.storage.database import Database
+    from thekiz_bot.storage.database import Database, check_path
 
     if opts.limit < 1 or opts.min_confirmations < 1:
         print("--limit und --min-confirmations müssen mindestens 1 sein.", file=sys.stderr)
         return ExitCode.USAGE
+    check_path(opts.db)
     if not opts.db.exists():
         print(f"Keine Datenbank unter {opts.db} gefunden (THEKIZ_DB oder --db). Es wurden noch "
               "keine Fragen aufgezeichnet, oder der Pfad stimmt nicht.", file=sys.stderr)

@@ -205,10 +205,8 @@ class DatabaseUnusable(sqlite3.DatabaseError):
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def check_location(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
-    """Make sure `path` can be (or become) the bot's database before SQLite touches it, so that
-    a wrong THEKIZ_DB ends in one sentence, and a foreign file is never migrated."""
-    where = f"{path} (THEKIZ_DB)"
+def check_path(path: Path) -> None:
+    """The path can name a database file: it is no directory and lies under no file."""
     if path.is_dir():
         raise DatabaseUnusable(f"THEKIZ_DB zeigt auf das Verzeichnis {path}; bitte geben Sie "
                                f"eine Datei an, z. B. {path / 'thekiz.sqlite3'}.")
@@ -216,6 +214,13 @@ def check_location(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> 
         if ancestor.exists() and not ancestor.is_dir():
             raise DatabaseUnusable(f"THEKIZ_DB ({path}) liegt unter {ancestor}, das eine Datei "
                                    "und kein Verzeichnis ist; bitte wählen Sie einen anderen Pfad.")
+
+
+def check_location(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Make sure `path` can be (or become) the bot's database before SQLite touches it, so that
+    a wrong THEKIZ_DB ends in one sentence, and a foreign file is never migrated."""
+    check_path(path)
+    where = f"{path} (THEKIZ_DB)"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -30,9 +30,10 @@ from telegram.ext import (
     filters,
 )
 
+from thekiz_bot.cli.failures import quiet_tracebacks
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import KnowledgeError
-from thekiz_bot.storage.database import Database
+from thekiz_bot.storage.database import Database, DatabaseUnusable
 from thekiz_bot.storage.records import Records
 from thekiz_bot.telegram import callbacks, commands, errors
 from thekiz_bot.telegram.events import announce, cancel, edit, listing, subscriptions
@@ -233,10 +234,14 @@ def run(settings: Settings) -> int:
         return 1
     try:
         db = Database(settings.db_path)
+    except DatabaseUnusable as exc:
+        print(exc.sentence, file=sys.stderr)
+        return 1
     except (sqlite3.Error, OSError) as exc:
         print(common.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
         return 1
     configure_logging(settings.log_level, [settings.telegram_token, settings.webhook_secret])
+    quiet_tracebacks(settings.log_level)
     try:
         _serve(build_application(settings, knowledge, Records(db)), settings)
     except InvalidToken:
