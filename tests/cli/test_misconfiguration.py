@@ -170,3 +170,19 @@ def test_run_with_an_unusable_database(tmp_path: Path, case: str) -> None:
     assert proc.returncode == 1
     assert sentence in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, sentence", [
+    (["eval", str(REAL_KNOWLEDGE / "faq" / "programm.yaml")], "ist kein Fragensatz"),
+    (["eval", str(REAL_KNOWLEDGE / "contacts.yaml")], "ist kein Fragensatz"),
+    (["eval", "/nirgends/fragen.yaml"], "Der Fragensatz /nirgends/fragen.yaml existiert nicht"),
+    (["check", "--strict", "--eval", "/nirgends/fragen.yaml"],
+     "Der Fragensatz /nirgends/fragen.yaml existiert nicht"),
+    (["check", "--eval", str(ROOT / "tests" / "eval" / "questions.yaml")],
+     "--eval wirkt nur zusammen mit --strict"),
+])
+def test_wrong_question_sets_fail_clearly(args: list[str], sentence: str) -> None:
+    proc = bot(args, {})
+    assert proc.returncode == 2
+    assert sentence in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stdout == ""  # nothing was checked or evaluated half-way

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from thekiz_bot.cli.common import FILE, add_knowledge_option, load_kb
+from thekiz_bot.cli.common import FILE, UsageError, add_knowledge_option, load_kb
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
+from thekiz_bot.knowledge.yaml_loader import SAFE_LOADER
 from thekiz_bot.storage.database import Database, check_path
+
+if TYPE_CHECKING:
+    from thekiz_bot.matching.evaluation import LabelledQuestion
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings) -> None:
@@ -40,11 +45,39 @@ def _open_db_if_exists(settings: Settings) -> Database | None:
     return Database(settings.db_path)
 
 
+def read_question_set(path: Path) -> list[LabelledQuestion]:
+    """A labelled question set, or UsageError saying why `path` is none."""
+    import yaml
+
+    from thekiz_bot.matching.evaluation import load_questions
+
+    example = "eine Liste „questions:“ mit question und expected, wie tests/eval/questions.yaml"
+    if not path.is_file():
+        raise UsageError(f"Der Fragensatz {path} existiert nicht; bitte geben Sie eine "
+                         f"YAML-Datei an ({example}).")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"Der Fragensatz {path} kann nicht gelesen werden ({type(exc).__name__})"
+                         f"; erwartet wird {example}.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) \
+            or not data["questions"]:
+        raise UsageError(f"{path} ist kein Fragensatz: erwartet wird {example}.")
+    try:
+        return load_questions(path)
+    except ValueError as exc:
+        raise UsageError(f"Der Fragensatz ist fehlerhaft: {exc}") from exc
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.authoring import gaps
     from thekiz_bot.authoring.ambiguity import near_identical_alternates
     from thekiz_bot.authoring.kb_health import missing_optional_files, oversized
 
+    if args.eval is not None:
+        if not args.strict:
+            raise UsageError("--eval wirkt nur zusammen mit --strict.")
+        read_question_set(args.eval)
     kb = load_kb(args.knowledge)
     if kb is None:
         return ExitCode.FAILED
@@ -85,18 +118,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         evaluate,
         format_reliability,
         format_reports,
-        load_questions,
     )
     from thekiz_bot.matching.matcher import Matcher
 
+    items = read_question_set(args.file)
     kb = load_kb(args.knowledge)
     if kb is None:
         return ExitCode.FAILED
-    try:
-        items = load_questions(args.file)
-    except (OSError, ValueError) as exc:
-        print(f"Fragensatz kann nicht gelesen werden: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
     unknown = sorted({i.expected for i in items if i.in_scope and kb.entry(i.expected) is None})
     if unknown:
         print(f"Unbekannte Eintrags-IDs im Fragensatz: {', '.join(unknown)}", file=sys.stderr)

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from thekiz_bot.knowledge.yaml_loader import safe_load
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -87,7 +89,7 @@ class Collector:
             self.error(path, f"Datei kann nicht gelesen werden ({exc.strerror})")
             return None
         try:
-            return yaml.safe_load(text)
+            return safe_load(text)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
