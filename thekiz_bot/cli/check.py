@@ -51,7 +51,8 @@ def read_question_set(path: Path) -> list[LabelledQuestion]:
 
     from thekiz_bot.matching.evaluation import load_questions
 
-    example = "eine Liste „questions:“ mit question und expected, wie tests/eval/questions.yaml"
+    example = ("Listen „questions:“ (question, expected), „dialogues:“ oder „date_questions:“, "
+               "wie tests/eval/questions.yaml")
     if not path.is_file():
         raise UsageError(f"Der Fragensatz {path} existiert nicht; bitte geben Sie eine "
                          f"YAML-Datei an ({example}).")
@@ -60,8 +61,11 @@ def read_question_set(path: Path) -> list[LabelledQuestion]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UsageError(f"Der Fragensatz {path} kann nicht gelesen werden ({type(exc).__name__})"
                          f"; erwartet wird {example}.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) \
-            or not data["questions"]:
+    sections = ("questions", "dialogues", "date_questions")
+    # A bare list of questions is a question set too.
+    listed = isinstance(data, list) and data and all(isinstance(i, dict) for i in data)
+    if not listed and (not isinstance(data, dict) or not any(
+            isinstance(data.get(k), list) and data[k] for k in sections)):
         raise UsageError(f"{path} ist kein Fragensatz: erwartet wird {example}.")
     try:
         return load_questions(path)
