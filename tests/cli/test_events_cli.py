@@ -136,3 +136,33 @@ def test_import_and_announce_accept_a_region_typo(tmp_path: Path,
     assert bot_main(["announce", "Hallo", "--region", "Atlantis", "--dry-run"],
                            settings) == 2
     assert "Die Region „Atlantis“ kenne ich nicht." in capsys.readouterr().err
+
+
+def test_dry_run_tells_per_event_new_changed_unchanged_and_warns_about_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = _settings(tmp_path)
+    file = tmp_path / "termine.yaml"
+    file.write_text(FUTURE_YAML, encoding="utf-8")
+    assert bot_main(["events", "import", str(file), "--dry-run"], settings) == 0
+    out = capsys.readouterr().out
+    assert "2 Termin(e) sind gültig: 2 neu, 0 geändert, 0 unverändert" in out
+    assert not settings.db_path.exists()  # a dry run writes nothing, not even a database
+    assert bot_main(["events", "import", str(file)], settings) == 0
+    capsys.readouterr()
+    moved = FUTURE_YAML.replace("place: Erfurt", "place: Weimar").replace(
+        "2099-04-20", "2020-04-20").replace("15.04.2099", "15.04.2020").replace(
+        "12.03.2099", "12.03.2199")
+    file.write_text(moved, encoding="utf-8")
+    before = settings.db_path.read_bytes()
+    assert bot_main(["events", "import", str(file), "--dry-run"], settings) == 0
+    captured = capsys.readouterr()
+    assert "0 neu, 2 geändert, 0 unverändert" in captured.out
+    assert "  geändert: [ak-fruehjahr-2099] Arbeitskreis ThEKiZ (Beginn, Ende, Ort)" in captured.out
+    assert "„Informationsveranstaltung“ beginnt am 20.04.2020 – das liegt in der Vergangenheit" \
+        in captured.err
+    assert "„Arbeitskreis ThEKiZ“ beginnt am 12.03.2199 – mehr als zwei Jahre" in captured.err
+    assert settings.db_path.read_bytes() == before
+    file.write_text(FUTURE_YAML, encoding="utf-8")
+    assert bot_main(["events", "import", str(file), "--dry-run"], settings) == 0
+    assert "0 neu, 0 geändert, 2 unverändert" in capsys.readouterr().out

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_unusable_database(tmp_path: Path, case: str, command: list[str]) -> Non
     db = make(tmp_path / "bot.sqlite3")
     before = db.read_bytes() if db.is_file() else None
     events = tmp_path / "termine.yaml"
-    events.write_text(GOOD_YAML.replace("2027", "2099"), encoding="utf-8")
+    events.write_text(GOOD_YAML.replace("2027", str(date.today().year + 1)), encoding="utf-8")
     args = [a.replace("{events}", str(events)) for a in command]
     proc = bot(args, {"THEKIZ_DB": str(db), "TELEGRAM_BOT_TOKEN": "1:x"})
     assert proc.returncode in (1, 2), proc.stdout + proc.stderr

@@ -25,9 +25,11 @@ from thekiz_bot.broadcast.announcements import AnnouncementError, Announcements,
 from thekiz_bot.broadcast.outbox import BroadcastStats, Outbox
 from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, Lease
 from thekiz_bot.cli.common import FILE, NUMBER, REGION, add_knowledge_option
+from thekiz_bot.cli.events_preview import date_warnings, plan, plan_lines
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
 from thekiz_bot.events.importer import EventImportError, load_events_file
+from thekiz_bot.events.model import Event
 from thekiz_bot.events.render import event_card_text
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
@@ -112,9 +114,23 @@ def cmd_import(ns: argparse.Namespace, settings: Settings, tz: ZoneInfo) -> int:
         for issue in exc.issues:
             print(f"  {issue}", file=sys.stderr)
         return EXIT_INVALID
+    for warning in date_warnings([item.event for item in imported], _now(), tz):
+        print(warning, file=sys.stderr)
     if ns.dry_run:
-        print(f"{len(imported)} Termin(e) sind gültig (--dry-run: nichts gespeichert):")
+        existing: list[Event] = []
+        if settings.db_path.exists():  # a dry run creates no database
+            db = Database(settings.db_path)
+            try:
+                existing = EventStore(db, tz).all()
+            finally:
+                db.close()
+        planned = plan([item.event for item in imported], existing)
+        counts = {s: sum(p.status == s for p in planned) for s in ("neu", "geändert", "unverändert")}
+        print(f"{len(imported)} Termin(e) sind gültig: {counts['neu']} neu, {counts['geändert']} "
+              f"geändert, {counts['unverändert']} unverändert (--dry-run: nichts gespeichert).")
+        print("\n".join(plan_lines(planned)))
         for item in imported:
+            print()
             print(event_card_text(item.event, regions, tz))
         return EXIT_OK
     db = Database(settings.db_path)
