@@ -36,6 +36,13 @@ def _int_list(raw: str, name: str) -> tuple[int, ...]:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+_OFF = ("off", "aus", "0", "no", "nein", "false")
+
+
+def _cache_dir(raw: str | None) -> Path | None:
+    return None if raw is None or raw.lower() in _OFF else Path(raw)
+
+
 def _log_level(raw: str | None) -> str:
     level = (raw or "INFO").upper()
     if level not in LOG_LEVELS:
@@ -64,6 +71,16 @@ class Settings:
     digest: DigestSchedule | None = None
     # Question texts older than this are deleted (and /datenschutz says so).
     question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS
+    # Where the built matcher is cached (THEKIZ_INDEX_CACHE; "off" disables it). None: a
+    # "cache" folder beside the database.
+    index_cache_dir: Path | None = None
+    index_cache_enabled: bool = True
+
+    @property
+    def index_cache(self) -> Path | None:
+        if not self.index_cache_enabled:
+            return None
+        return self.index_cache_dir or self.db_path.parent / "cache"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -111,6 +128,8 @@ class Settings:
                 _int_list(reminder_raw, "THEKIZ_REMINDER_DAYS") if reminder_raw else (7, 1)
             ),
             log_level=_log_level(get("THEKIZ_LOG_LEVEL")),
+            index_cache_dir=_cache_dir(get("THEKIZ_INDEX_CACHE")),
+            index_cache_enabled=(get("THEKIZ_INDEX_CACHE") or "").lower() not in _OFF,
             context_minutes=context_minutes,
             digest=digest,
             question_retention_days=retention,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from thekiz_bot.cli.common import (
     add_knowledge_option,
     add_region_option,
-    load_kb,
+    load_matcher,
     resolve_region,
 )
 from thekiz_bot.cli.exit_codes import ExitCode
@@ -59,19 +59,18 @@ def _answer(conversation: ConsoleConversation, question: str, as_json: bool) -> 
 def _conversation(args: argparse.Namespace, settings: Settings) -> ConsoleConversation | None:
     """Questions on the console go through the conversation engine, as in Telegram: with the
     calendar of the bot's database when there is one."""
-    kb = load_kb(args.knowledge)
-    if kb is None:
+    matcher = load_matcher(args.knowledge, settings)
+    if matcher is None:
         return None
-    region = resolve_region(kb, args.region)
+    region = resolve_region(matcher.kb, args.region)
     from thekiz_bot.conversation.console import (
         ConsoleConversation,
         calendar_reader,
         warn_on_stderr,
     )
-    from thekiz_bot.matching.matcher import Matcher
 
     tz = ZoneInfo(settings.timezone)
-    return ConsoleConversation(Matcher(kb), calendar_reader(settings.db_path, tz, warn_on_stderr),
+    return ConsoleConversation(matcher, calendar_reader(settings.db_path, tz, warn_on_stderr),
                                tz, settings.context_minutes, region=region)
 
 
@@ -150,10 +149,8 @@ def run_chat(matcher: Matcher, read: Callable[[str], str], write: Callable[[str]
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    kb = load_kb(args.knowledge)
-    if kb is None:
+    matcher = load_matcher(args.knowledge, settings)
+    if matcher is None:
         return ExitCode.FAILED
-    region = resolve_region(kb, args.region)
-    from thekiz_bot.matching.matcher import Matcher
-
-    return run_chat(Matcher(kb), input, print, region=region, settings=settings)
+    region = resolve_region(matcher.kb, args.region)
+    return run_chat(matcher, input, print, region=region, settings=settings)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thekiz_bot.config import Settings
 from thekiz_bot.knowledge.loader import KnowledgeBase, KnowledgeError, Region, load_knowledge
 from thekiz_bot.knowledge.regions import RegionFinder
+
+if TYPE_CHECKING:  # the matcher loads scikit-learn: only commands that match import it
+    from thekiz_bot.matching.matcher import Matcher
 
 # Metavariables, one name per kind of value.
 DIR, FILE, REGION, NUMBER, DATE = "VERZEICHNIS", "DATEI", "REGION", "N", "DATUM"
@@ -47,6 +51,18 @@ def load_kb(directory: Path) -> KnowledgeBase | None:
     """The knowledge base, or None after telling what is wrong with it."""
     try:
         return load_knowledge(directory)
+    except KnowledgeError as exc:
+        print_knowledge_error(exc, directory)
+        return None
+
+
+def load_matcher(directory: Path, settings: Settings) -> Matcher | None:
+    """The matcher (from the index cache when it is current), or None after telling what is
+    wrong with the knowledge base."""
+    from thekiz_bot.matching.cache import load_matcher as cached_matcher
+
+    try:
+        return cached_matcher(directory, settings.index_cache)
     except KnowledgeError as exc:
         print_knowledge_error(exc, directory)
         return None
