@@ -81,6 +81,9 @@ class OutOfScopeTopic:
 
     id: str
     questions: tuple[str, ...]
+    # Plainly nobody's business at the Fachstelle either (weather, Kindergeld): the bot says
+    # no without sending the person to the Fachstelle as if it could help.
+    unrelated: bool = False
 
 
 @dataclass(frozen=True)

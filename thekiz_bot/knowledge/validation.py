@@ -61,7 +61,7 @@ REGION_FIELDS = {"id": str, "name": str, "kind": str, "aliases": list, "contacts
 REGION_REQUIRED = ("id", "name", "kind")
 SMALLTALK_FIELDS = {"intent": str, "patterns": list, "reply": str}
 SMALLTALK_REQUIRED = ("intent", "patterns", "reply")
-OUT_OF_SCOPE_FIELDS = {"id": str, "questions": list}
+OUT_OF_SCOPE_FIELDS = {"id": str, "questions": list, "unrelated": bool}
 OUT_OF_SCOPE_REQUIRED = ("id", "questions")
 
 
@@ -142,7 +142,12 @@ class Collector:
             expected = fields[key]
             if value is None:
                 continue
-            if expected is str:
+            if expected is bool:
+                if not isinstance(value, bool):
+                    self.error(path, "muss true oder false sein", entry_id=label, field=key)
+                    ok = False
+                    continue
+            elif expected is str:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     value = str(value)
                 if not isinstance(value, str):

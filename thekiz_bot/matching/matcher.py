@@ -166,9 +166,11 @@ class Matcher:
 
     def _fallback(self, result: partial[MatchResult], score: float, confidence: float,
                   candidates: list[Candidate], declined: str | None) -> MatchResult:
+        unrelated = any(t.id == declined and t.unrelated for t in self.topics)
         return result(status=MatchStatus.FALLBACK, score=score, confidence=confidence,
-                      suggestions=tuple(candidates[:3]), contacts=self._fallback_contacts(),
-                      out_of_scope_topic=declined)
+                      suggestions=tuple(candidates[:3]),
+                      contacts=() if unrelated else self._fallback_contacts(),
+                      out_of_scope_topic=declined, unrelated=unrelated)
 
     def _region_for(
         self, text: str, chosen: str | Region | None, saved: str | Region | None

@@ -17,6 +17,11 @@ FALLBACK_INTRO = (
     "Dazu habe ich im ThEKiZ Handbuch 2.0 leider keine passende Antwort gefunden."
 )
 FALLBACK_CONTACT = "Am besten wenden Sie sich direkt an:"
+# For questions nobody in the ThEKiZ network answers (weather, Kindergeld): no contact offered.
+UNRELATED_INTRO = (
+    "Dabei kann ich Ihnen leider nicht helfen: Ich beantworte Fragen zum ThEKiZ Handbuch 2.0 "
+    "und nenne Ansprechpersonen im ThEKiZ-Netzwerk."
+)
 CONTACTS_HEADING = "Ansprechpartner*innen"
 SEE_ALSO = "Siehe auch:"
 
@@ -112,7 +117,7 @@ def result_html(result: MatchResult) -> str:
         items = [f"{i}. {html.escape(c.entry.question)}"
                  for i, c in enumerate(result.suggestions, 1)]
         return "\n".join([html.escape(SUGGEST_INTRO), *items])
-    blocks = [html.escape(FALLBACK_INTRO)]
+    blocks = [html.escape(UNRELATED_INTRO if result.unrelated else FALLBACK_INTRO)]
     if result.contacts:
         blocks.append(html.escape(FALLBACK_CONTACT))
         blocks += [contact_html(c) for c in result.contacts]
@@ -130,7 +135,7 @@ def result_text(result: MatchResult) -> str:
     if result.status == MatchStatus.SUGGEST:
         items = [f"  {i}. {c.entry.question}" for i, c in enumerate(result.suggestions, 1)]
         return "\n".join([SUGGEST_INTRO, *items])
-    blocks = [FALLBACK_INTRO]
+    blocks = [UNRELATED_INTRO if result.unrelated else FALLBACK_INTRO]
     if result.contacts:
         blocks.append(FALLBACK_CONTACT)
         blocks += [contact_text(c) for c in result.contacts]

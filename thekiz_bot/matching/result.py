@@ -48,6 +48,8 @@ class MatchResult:
     contact_first: bool = False
     # Set when the question was declined because it resembles an out-of-scope example.
     out_of_scope_topic: str | None = None
+    # The declined topic is nobody's business at the Fachstelle either: no contact is offered.
+    unrelated: bool = False
     # How close the nearest out-of-scope example came, declined or not (for tuning and reports).
     out_of_scope_score: float = 0.0
     # Content words of the question: long questions are judged by their own thresholds.
