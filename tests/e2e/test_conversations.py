@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from tests.helpers.fakes.updates import TgUser
 from tests.helpers.telegram import ADMIN, ANNA, BEN, TEAM, RunningBot
 from thekiz_bot.matching.matcher import Matcher
-from thekiz_bot.matching.render import FALLBACK_INTRO, SUGGEST_INTRO
+from thekiz_bot.matching.render import FALLBACK_INTRO, SUGGEST_INTRO, UNRELATED_INTRO
 from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import faq as messages
 
@@ -149,13 +149,25 @@ async def test_unsure_question_offers_suggestions_that_open(tg_bot: RunningBot) 
 
 
 async def test_unanswerable_question_is_an_honest_no_and_logged(tg_bot: RunningBot) -> None:
-    question = first_with_status(tg_bot.knowledge.current.matcher, "fallback", OUT_OF_SCOPE)
+    # Near the handbook's field: the Fachstelle may help, so it is named.
+    question = "Wo finde ich einen freien Kitaplatz?"
+    assert tg_bot.knowledge.current.matcher.match(question).status == "fallback"
     reply = await tg_bot.harness.send(ANNA, question)
     assert FALLBACK_INTRO in reply.text
     assert "Landeskoordinations- und Fachstelle ThEKiZ" in reply.text
     assert "notiert" in reply.text and reply.last.buttons == []
     rows = tg_bot.records.db.query("SELECT text, status FROM questions")
     assert [(r["text"], r["status"]) for r in rows] == [(question, "fallback")]
+
+
+async def test_plainly_unrelated_question_does_not_send_people_to_the_fachstelle(
+    tg_bot: RunningBot,
+) -> None:
+    question = first_with_status(tg_bot.knowledge.current.matcher, "fallback", OUT_OF_SCOPE)
+    reply = await tg_bot.harness.send(ANNA, question)
+    assert UNRELATED_INTRO in reply.text
+    assert "Landeskoordinations- und Fachstelle ThEKiZ" not in reply.text
+    assert "wenden Sie sich" not in reply.text
 
 
 async def test_small_talk_gets_a_short_reply(tg_bot: RunningBot) -> None:
