@@ -95,7 +95,7 @@ def apply_decisions(base: KnowledgeBase, decisions: Iterable[Decision]) -> Overl
     if applied:
         entries = tuple(_with_alternates(e, alternates.get(e.id, ())) for e in base.entries)
         topics = tuple(
-            OutOfScopeTopic(t.id, (*t.questions, *examples.get(t.id, ()))) for t in base.out_of_scope
+            replace(t, questions=(*t.questions, *examples.get(t.id, ()))) for t in base.out_of_scope
         ) + tuple(OutOfScopeTopic(tid, tuple(examples[tid])) for tid in new_topics)
         kb = replace(base, entries=entries, out_of_scope=topics)
     return Overlay(kb, tuple(applied), tuple(conflicts))
