@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
 from thekiz_bot.matching.evaluation import DEV, cold_knowledge, load_questions  # noqa: E402
-from thekiz_bot.matching.matcher import Matcher  # noqa: E402
+from thekiz_bot.matching.matcher import Candidate, Matcher  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2)
@@ -71,15 +71,18 @@ def main() -> int:
                       if i.in_scope and (i.split == DEV) == split_dev]
             return 100 * sum(c == i.expected for c, i in chosen) / len(chosen)
 
-        def fused(w: float) -> list[str]:
+        ranked = [matcher.rank(i.question, k=10) for i in items]
+
+        def fused(w: float, ranked: list[list[Candidate]] = ranked, cos: np.ndarray = cos,
+                  ids: list[str] = ids) -> list[str]:
             out = []
-            for n, r in enumerate(results):
-                cands = matcher.rank(items[n].question, k=10)
+            for n, cands in enumerate(ranked):
                 if not cands:
                     out.append("")
                     continue
-                best = max(cands, key=lambda c: c.score + w * cos[n, ids.index(c.entry.id)])
-                out.append(best.entry.id)
+                scores = [c.score + w * cos[n, ids.index(c.entry.id)] for c in cands]
+                # The first of the best, as max() picks it.
+                out.append(cands[scores.index(max(scores))].entry.id)
             return out
 
         best_w = max(WEIGHTS, key=lambda w: top1(fused(w), True))

@@ -91,16 +91,16 @@ async def test_question_gets_answer_contacts_source_and_rating(tg_bot: RunningBo
 
 
 async def test_second_fitting_entry_opens_from_siehe_auch(tg_bot: RunningBot) -> None:
-    # Both "the contact at the ministry" and "important contacts" fit: the first is the answer,
-    # the second one button away.
-    reply = await tg_bot.harness.send(ANNA, "wer ist die ansprechpartnerin im ministerium")
-    assert "Dr. Stefanie Hammer" in reply.text and "Siehe auch:" in reply.text
-    labels = [b["text"] for b in reply.last.buttons]
-    assert labels[0].startswith("Siehe auch:")
+    # "What is a consultation Kita" is answered; what the Kitas visited gain from it fits too
+    # and is one button away instead of turning the answer into a list.
+    reply = await tg_bot.harness.send(ANNA, "was ist eine konsultationskita")
+    assert reply.last.buttons[0]["text"].startswith("Siehe auch:")
+    assert "Siehe auch: Was haben Konsultationseinrichtungen selbst" in reply.text
+    answer_text = reply.last.text
     opened = await tg_bot.harness.press(ANNA, reply.last, "Siehe auch")
     assert opened.of("sendMessage"), "the second entry arrives as a new message"
-    assert "Wer sind wichtige Ansprechpersonen" in opened.text
-    assert "Dr. Stefanie Hammer" in reply.last.text, "the answer stays as it was"
+    assert "Was haben Konsultationseinrichtungen selbst von Konsultationsbesuchen?" in opened.text
+    assert reply.last.text == answer_text, "the answer stays as it was"
 
 
 async def test_thumbs_up_is_recorded_once(tg_bot: RunningBot) -> None:
