@@ -8,12 +8,9 @@ become "burgermeister".
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import Stemmer
 
 # Longer inputs are cut: no real question is longer, and it bounds the work per message.
 MAX_QUERY_CHARS = 2000
@@ -37,12 +34,8 @@ _SPELLED_OUT = {"ä": "ae", "ö": "oe", "ü": "ue"}  # casefold already turns ß
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _HYPHENATED = re.compile(r"\b([0-9a-z]+(?:-[0-9a-z]+)+)\b")
 
-# Words this short are left alone: stemming them joins unrelated words ("wer", "kita").
+_SUFFIXES = ("innen", "erin", "ern", "en", "er", "es", "in", "e", "n", "s")
 _MIN_STEM = 4
-# Snowball's German stemmer: maintained, and it knows German inflection better than a suffix
-# list. Its objects are not thread-safe (matching runs in worker threads), hence the lock.
-_SNOWBALL = Stemmer.Stemmer("german")
-_SNOWBALL_LOCK = threading.Lock()
 
 
 def clean_input(text: str, limit: int = MAX_QUERY_CHARS) -> str:
@@ -96,11 +89,11 @@ def normalise(text: str) -> str:
 
 
 def stem(token: str) -> str:
-    """The Snowball stem of a folded German word: joins singular, plural and inflected forms."""
-    if len(token) <= _MIN_STEM:
-        return token
-    with _SNOWBALL_LOCK:
-        return str(_SNOWBALL.stemWord(token))
+    """A light German suffix stripper: enough to join singular/plural and inflected forms."""
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_STEM:
+            return token[: -len(suffix)]
+    return token
 
 
 @dataclass(frozen=True)
