@@ -14,6 +14,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_KNOWLEDGE_DIR = PROJECT_DIR / "knowledge"
 DEFAULT_DB_PATH = Path("data") / "thekiz.sqlite3"
 DEFAULT_QUESTION_RETENTION_DAYS = 365
+# Broadcast messages in flight at once: enough to reach Telegram's 30/s over a 100+ ms round
+# trip, few enough that a crash duplicates at most this many messages.
+DEFAULT_BROADCAST_CONCURRENCY = 8
 
 
 class ConfigError(ValueError):
@@ -71,6 +74,7 @@ class Settings:
     digest: DigestSchedule | None = None
     # Question texts older than this are deleted (and /datenschutz says so).
     question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS
+    broadcast_concurrency: int = DEFAULT_BROADCAST_CONCURRENCY
     # Where the built matcher is cached (THEKIZ_INDEX_CACHE; "off" disables it). None: a
     # "cache" folder beside the database.
     index_cache_dir: Path | None = None
@@ -114,6 +118,13 @@ class Settings:
             digest = DigestSchedule.parse(get("THEKIZ_DIGEST"))
         except ScheduleError as exc:
             raise ConfigError(str(exc)) from exc
+        concurrency_raw = get("THEKIZ_BROADCAST_CONCURRENCY")
+        try:
+            concurrency = int(concurrency_raw) if concurrency_raw else DEFAULT_BROADCAST_CONCURRENCY
+        except ValueError as exc:
+            raise ConfigError("THEKIZ_BROADCAST_CONCURRENCY muss eine Zahl sein") from exc
+        if not 1 <= concurrency <= 30:
+            raise ConfigError("THEKIZ_BROADCAST_CONCURRENCY muss zwischen 1 und 30 liegen")
         return cls(
             telegram_token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
@@ -133,4 +144,5 @@ class Settings:
             context_minutes=context_minutes,
             digest=digest,
             question_retention_days=retention,
+            broadcast_concurrency=concurrency,
         )

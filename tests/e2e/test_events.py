@@ -428,7 +428,10 @@ async def test_broadcast_resumes_after_a_crash_without_loss(db_path: Path) -> No
             assert worker_task is not None
             worker_task.cancel()
             api.release()
-            assert feature.outbox.stats(broadcast).sending == 1
+            sending = {int(row[0]) for row in feature.outbox.db.query(
+                "SELECT chat_id FROM outbox WHERE state = 'sending'")}
+            # Several messages are in flight at once, never more than the setting allows.
+            assert in_flight in sending and len(sending) <= FAST_LIMITS.concurrency
         async with running(api, db_path) as bot:
             feature = feature_of(bot)
             await api.wait_for(
@@ -436,7 +439,9 @@ async def test_broadcast_resumes_after_a_crash_without_loss(db_path: Path) -> No
             deliveries = api.deliveries("Rundbrief Nr. 2")
             assert sorted(deliveries) == chats  # nobody lost
             duplicates = {chat for chat, n in deliveries.items() if n > 1}
-            assert duplicates == {in_flight}  # only the message in flight at the crash
+            # Only messages in flight at the crash, each at most twice; the held one for sure.
+            assert in_flight in duplicates and duplicates <= sending
+            assert max(deliveries.values()) == 2
             assert feature.outbox.stats(broadcast).delivered == len(chats)
 
 

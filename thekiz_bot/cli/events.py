@@ -221,7 +221,9 @@ async def send_pending(settings: Settings, outbox: Outbox,
     from thekiz_bot.broadcast.telegram_sender import TelegramSender, broadcast_bot
 
     assert settings.telegram_token
-    bot = broadcast_bot(settings.telegram_token, settings.api_base_url)
+    bot = broadcast_bot(settings.telegram_token, settings.api_base_url,
+                        connections=settings.broadcast_concurrency)
+    limits = limits or DeliveryLimits(concurrency=settings.broadcast_concurrency)
     try:
         async with bot:
             worker = BroadcastWorker(outbox, TelegramSender(bot), limits, ConsoleReporter())

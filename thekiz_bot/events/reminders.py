@@ -120,7 +120,8 @@ async def run_reminder_loop(
     """Check for due reminders every `interval` seconds until `stop` is set."""
     while not stop.is_set():
         try:
-            queued = reminders.run_due(clock())
+            # In a thread: the check writes to the database, which must not hold up the chats.
+            queued = await asyncio.to_thread(reminders.run_due, clock())
             if queued:
                 log.info("Queued %d reminder(s).", len(queued))
                 on_queued(queued)

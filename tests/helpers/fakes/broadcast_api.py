@@ -5,7 +5,10 @@ Adds to FakeBotApi, without changing it:
 - `start_storm(seconds, retry_after)`: every send is answered 429 for a while (a flood wave);
 - `hold_after_delivery(chat_id)`: deliver the message, then hold the answer back until
   `release()` — the bot is "in flight" with a message Telegram already has (crash tests);
-- `deliveries(text_part)`: how often each chat received a message containing `text_part`.
+- `deliveries(text_part)`: how often each chat received a message containing `text_part`;
+- `latency`: seconds every Bot API call takes, half on the way there and half back (Telegram's
+  round trip from Europe is 50–100 ms), so a sender that waits for each answer is as slow here
+  as it would be in reality.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from tests.helpers.fakes.botapi import SEND_METHODS, ApiCall, FakeBotApi
 
 
 class BroadcastFakeBotApi(FakeBotApi):
-    def __init__(self, *args: Any, fail_probability: float = 0.0, seed: int = 4, **kwargs: Any):
+    def __init__(self, *args: Any, fail_probability: float = 0.0, seed: int = 4,
+                 latency: float = 0.0, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fail_probability = fail_probability
+        self.latency = latency
         self._random = random.Random(seed)
         self._storm_until = 0.0
         self._storm_retry_after = 1
@@ -62,6 +67,14 @@ class BroadcastFakeBotApi(FakeBotApi):
         return status, body
 
     async def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)
+        status, body = await self._handle(token, method, params)
+        if self.latency:
+            await asyncio.sleep(self.latency / 2)
+        return status, body
+
+    async def _handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
         if token == self.token and method in SEND_METHODS:
             if time.monotonic() < self._storm_until:
                 self.storm_429 += 1

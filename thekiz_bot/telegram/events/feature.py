@@ -26,7 +26,7 @@ from thekiz_bot.events.reminders import Clock, QueuedReminder, Reminders, run_re
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.events.subscriptions import Subscriptions
 from thekiz_bot.knowledge.regions import RegionFinder
-from thekiz_bot.storage.database import utc_now
+from thekiz_bot.storage.database import Database, utc_now
 from thekiz_bot.telegram.events.delivery import AdminReporter
 from thekiz_bot.telegram.services import BotServices
 
@@ -39,13 +39,15 @@ STOP_TIMEOUT = 10.0
 @dataclass
 class EventFeature:
     services: BotServices
-    limits: DeliveryLimits = field(default_factory=DeliveryLimits)
+    # None: the defaults, with THEKIZ_BROADCAST_CONCURRENCY messages in flight.
+    limits: DeliveryLimits | None = None
     clock: Clock = system_clock
     reminder_interval: float = 60.0
     worker: BroadcastWorker | None = None
     _bot: Bot | None = None
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _stop: asyncio.Event | None = None
+    _worker_db: Database | None = None
 
     def __post_init__(self) -> None:
         db = self.services.records.db
@@ -79,11 +81,16 @@ class EventFeature:
         settings = self.services.settings
         if not settings.telegram_token:
             return
-        self._bot = broadcast_bot(settings.telegram_token, settings.api_base_url)
+        self._bot = broadcast_bot(settings.telegram_token, settings.api_base_url,
+                                  connections=settings.broadcast_concurrency)
         await self._bot.initialize()
         # Drafts carry the real time of their creation, so the real clock decides what is old.
         self.outbox.discard_stale_drafts(utc_now() - timedelta(days=2))
-        self.worker = BroadcastWorker(self.outbox, TelegramSender(self._bot), self.limits,
+        limits = self.limits or DeliveryLimits(concurrency=settings.broadcast_concurrency)
+        # The worker's own connection: its transactions never wait for the chats' and back.
+        db = self.services.records.db
+        self._worker_db = Database(db.path) if str(db.path) != ":memory:" else db
+        self.worker = BroadcastWorker(Outbox(self._worker_db), TelegramSender(self._bot), limits,
                                       AdminReporter(self._bot, self.outbox))
         self._stop = asyncio.Event()
         self._tasks = [
@@ -125,6 +132,9 @@ class EventFeature:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self._tasks = []
+        if self._worker_db is not None and self._worker_db is not self.services.records.db:
+            self._worker_db.close()
+        self._worker_db = None
         if self._bot is not None:
             with contextlib.suppress(Exception):
                 await self._bot.shutdown()
