@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -218,3 +219,32 @@ def test_announcements_refuse_empty_long_and_cancelled(tmp_path: Path) -> None:
         svc.announcements.preview_event(event.id, NOW)
     with pytest.raises(AnnouncementError, match="Nr. 999"):
         svc.announcements.preview_event(999, NOW)
+
+
+async def test_several_messages_are_in_flight_but_never_more_than_the_setting(
+    tmp_path: Path,
+) -> None:
+    svc = services(tmp_path / "db.sqlite3")
+    chats = list(range(1, 21))
+    _subscribe(svc, chats)
+    first = svc.outbox.enqueue("announcement", "Erste", chats)
+    second = svc.outbox.enqueue("announcement", "Zweite", chats)
+    sender = ScriptedSender(gate=asyncio.Event())
+    limits = replace(FAST, concurrency=4, per_chat_interval=60.0)
+    worker = BroadcastWorker(svc.outbox, sender, limits)
+    run = asyncio.create_task(worker.run())
+    try:
+        while len(sender.calls) < 4:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # room for a fifth send, which must not come
+        assert len(sender.calls) == 4 and len(set(sender.calls)) == 4
+        assert svc.outbox.stats(first).sending + svc.outbox.stats(second).sending == 4
+        sender.gate.set()
+        while svc.outbox.stats(first).delivered < len(chats):
+            await asyncio.sleep(0.01)
+        # Each chat's second message waits for its per-chat interval; none is sent twice.
+        assert sorted(sender.delivered) == chats
+        assert svc.outbox.stats(second).delivered == 0
+    finally:
+        worker.stop()
+        await asyncio.wait_for(run, 10)
