@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ import pytest
 from tests.helpers.events import ScriptedSender, make_event, services
 from thekiz_bot.broadcast.announcements import AnnouncementError
 from thekiz_bot.broadcast.outbox import BroadcastStats
-from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, SendResult
+from thekiz_bot.broadcast.worker import BroadcastWorker, DeliveryLimits, Pacer, SendResult
 
 FAST = DeliveryLimits(rate=2000, per_chat_interval=0.0, max_attempts=3, backoff_initial=0.01,
                       backoff_max=0.02, idle_poll=0.05, progress_interval=0.0)
@@ -248,3 +249,20 @@ async def test_several_messages_are_in_flight_but_never_more_than_the_setting(
     finally:
         worker.stop()
         await asyncio.wait_for(run, 10)
+
+
+async def test_the_pacer_never_grants_more_than_the_rate_in_any_second_even_after_a_stall() -> None:
+    pacer = Pacer(20)
+    granted: list[float] = []
+
+    async def lane(stall: bool) -> None:
+        for number in range(15):
+            await pacer.acquire()
+            granted.append(time.monotonic())
+            if stall and number == 4:
+                time.sleep(0.3)  # a busy machine: the event loop falls behind
+
+    await asyncio.gather(lane(True), lane(False), lane(False), lane(False))
+    assert len(granted) == 60
+    for start in granted:
+        assert sum(1 for t in granted if start <= t < start + 1.0) <= 20

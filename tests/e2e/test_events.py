@@ -367,6 +367,9 @@ async def test_changes_and_cancellation_reach_those_who_were_told(db_path: Path)
         saved = await h.send(ADMIN, "Jena, Volkshaus")
         assert "geändert (Ort)" in saved.text
         await api.wait_for(lambda: "Jena, Volkshaus" in last_text(api, ANNA.id))
+        # The admin's report of that change arrives on its own time, not in the next answer.
+        await api.wait_for(lambda: not feature.outbox.has_work()
+                           and not feature.outbox.unreported())
 
         asked = await h.press(ADMIN, card, "Absagen")
         done = await h.press(ADMIN, asked.last, "Ja, absagen")

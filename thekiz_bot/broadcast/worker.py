@@ -25,6 +25,7 @@ import socket
 import sqlite3
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -92,26 +93,45 @@ class DeliveryLimits:
 
 
 class Pacer:
-    """Hands out evenly spaced send slots, and holds everyone back after a 429."""
+    """Hands out send slots: about `rate` per second, never more than `rate` within any second.
+
+    Slots are granted one at a time and counted when granted, not when planned: if the event
+    loop falls behind (a busy machine), the lanes that were due do not all go at once, which
+    would put more than 30 messages into one second on Telegram's side and cost a 429. After a
+    429 everyone waits as long as Telegram asked.
+    """
+
+    WINDOW = 1.0
+    # Slots may come a little closer than 1/rate, so that small delays in waking up do not
+    # lower the rate; the count per second keeps it at `rate`.
+    MIN_GAP_SHARE = 0.9
 
     def __init__(self, rate: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._interval = 1.0 / rate if rate > 0 else 0.0
+        self._per_window = max(1, int(rate * self.WINDOW))
+        self._gap = self.MIN_GAP_SHARE / rate if rate > 0 else 0.0
         self._monotonic = monotonic
+        self._granted: deque[float] = deque()
         self._next = 0.0
         self._paused_until = 0.0
+        self._lock = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
 
     async def acquire(self) -> None:
-        while True:
-            now = self._monotonic()
-            slot = max(self._next, now, self._paused_until)
-            self._next = slot + self._interval
-            if slot > now:
-                await asyncio.sleep(slot - now)
-            if self._monotonic() >= self._paused_until:
-                return
+        async with self._lock:
+            while True:
+                now = self._monotonic()
+                while self._granted and self._granted[0] <= now - self.WINDOW:
+                    self._granted.popleft()
+                wait = max(self._next, self._paused_until) - now
+                if len(self._granted) >= self._per_window:
+                    wait = max(wait, self._granted[0] + self.WINDOW - now)
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            self._granted.append(now)
+            self._next = now + self._gap
 
 
 class Lease:
