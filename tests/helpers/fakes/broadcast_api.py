@@ -6,9 +6,8 @@ Adds to FakeBotApi, without changing it:
 - `hold_after_delivery(chat_id)`: deliver the message, then hold the answer back until
   `release()` — the bot is "in flight" with a message Telegram already has (crash tests);
 - `deliveries(text_part)`: how often each chat received a message containing `text_part`;
-- `latency`: seconds every Bot API call takes, half on the way there and half back (Telegram's
-  round trip from Europe is 50–100 ms), so a sender that waits for each answer is as slow here
-  as it would be in reality.
+- `latency`: seconds every Bot API call takes, the parent's `set_latency` (one option, so the
+  injected 500s and 429s take as long as real answers).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ class BroadcastFakeBotApi(FakeBotApi):
                  latency: float = 0.0, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fail_probability = fail_probability
-        self.latency = latency
+        self.set_latency(latency)
         self._random = random.Random(seed)
         self._storm_until = 0.0
         self._storm_retry_after = 1
@@ -61,32 +60,28 @@ class BroadcastFakeBotApi(FakeBotApi):
                     counts[chat_id] += 1
         return counts
 
-    def _fault(self, method: str, params: dict[str, Any], status: int, body: dict) -> tuple:
+    async def _fault(self, method: str, params: dict[str, Any], status: int,
+                     body: dict) -> tuple[int, dict]:
+        # A refused call takes the network's time too (the parent sleeps only for real calls).
+        if self.latency:
+            await asyncio.sleep(self.latency)
         self._calls.append(ApiCall(method, {**params, "_injected": True}, status, body,
                                    time.monotonic()))
         return status, body
 
     async def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
-        if self.latency:
-            await asyncio.sleep(self.latency / 2)
-        status, body = await self._handle(token, method, params)
-        if self.latency:
-            await asyncio.sleep(self.latency / 2)
-        return status, body
-
-    async def _handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict]:
         if token == self.token and method in SEND_METHODS:
             if time.monotonic() < self._storm_until:
                 self.storm_429 += 1
                 wait = self._storm_retry_after
-                return self._fault(method, params, 429, {
+                return await self._fault(method, params, 429, {
                     "ok": False, "error_code": 429,
                     "description": f"Too Many Requests: retry after {wait}",
                     "parameters": {"retry_after": wait}})
             if method == "sendMessage" and self.fail_probability and \
                     self._random.random() < self.fail_probability:
                 self.injected_500 += 1
-                return self._fault(method, params, 500, {
+                return await self._fault(method, params, 500, {
                     "ok": False, "error_code": 500, "description": "Internal Server Error"})
         status, body = await super().handle(token, method, params)
         chat = params.get("chat_id")
