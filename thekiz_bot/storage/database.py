@@ -202,9 +202,6 @@ class DatabaseUnusable(sqlite3.DatabaseError):
         self.sentence = sentence
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def check_path(path: Path) -> None:
     """The path can name a database file: it is no directory and lies under no file."""
     if path.is_dir():
@@ -235,9 +232,10 @@ def check_location(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> 
         return
     corrupt = (f"{where} ist keine lesbare SQLite-Datenbank (beschädigt oder eine andere Datei); "
                "bitte stellen Sie eine Sicherung wieder her oder wählen Sie einen anderen Pfad.")
-    with path.open("rb") as handle:
-        if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-            raise DatabaseUnusable(corrupt)
+    # No plain open() of the file here: closing any descriptor of it drops every POSIX lock this
+    # process holds on it, including those of SQLite connections already open (a second
+    # connection, e.g. the broadcast worker's), and another process may then delete the WAL
+    # they still write to. SQLite's own probe below refuses a file that is not a database.
     try:
         probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
