@@ -90,3 +90,34 @@ def test_a_read_only_cache_directory_costs_time_not_answers(kb: Path, tmp_path: 
     blocker.write_text("x")
     matcher = cache.load_matcher(kb, blocker / "cache")  # cannot be created under a file
     assert matcher.match("was macht die prozessbegleitung").status == "answer"
+
+
+async def test_the_bot_starts_and_reloads_through_the_cache(kb: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from thekiz_bot.telegram.services import KnowledgeService
+
+    store = tmp_path / "cache"
+    KnowledgeService.load(kb, store)  # first start: builds and stores the index
+    built = []
+    real_load = cache.load_knowledge
+    monkeypatch.setattr(cache, "load_knowledge", lambda d: built.append(d) or real_load(d))
+    service = KnowledgeService.load(kb, store)  # restart: nothing rebuilt
+    assert built == []
+    assert service.current.kb.directory == kb
+
+    faq = sorted((kb / "faq").glob("*.yaml"))[0]
+    faq.write_text(faq.read_text(encoding="utf-8").replace(
+        "Was ist die Prozessbegleitung?", "Was genau ist die Prozessbegleitung?"), encoding="utf-8")
+    snapshot = await service.reload()  # /neu_laden of a changed file serves the change
+    assert built == [kb]
+    assert any(e.question == "Was genau ist die Prozessbegleitung?" for e in snapshot.kb.served_entries)
+
+
+def test_a_copy_elsewhere_keeps_its_own_directory(kb: Path, tmp_path: Path) -> None:
+    import shutil
+
+    store = tmp_path / "cache"
+    copy = tmp_path / "copy"
+    shutil.copytree(kb, copy)
+    assert cache.load_matcher(kb, store).kb.directory == kb
+    assert cache.load_matcher(copy, store).kb.directory == copy

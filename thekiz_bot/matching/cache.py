@@ -51,8 +51,11 @@ def code_version() -> str:
 
 
 def knowledge_key(directory: Path) -> str:
-    """A key over every file of the knowledge base: its relative name and its bytes."""
+    """A key over every file of the knowledge base: its relative name and its bytes, and over
+    where it lies, because the pickled knowledge base remembers its directory (exports write
+    there)."""
     digest = hashlib.sha256(code_version().encode())
+    digest.update(str(directory.resolve()).encode())
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         digest.update(b"\0" + path.relative_to(directory).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())

@@ -226,7 +226,7 @@ def run(settings: Settings) -> int:
         print(common.WEBHOOK_SECRET_MISSING, file=sys.stderr)
         return 2
     try:
-        knowledge = KnowledgeService.load(settings.knowledge_dir)
+        knowledge = KnowledgeService.load(settings.knowledge_dir, settings.index_cache)
     except KnowledgeError as exc:
         print(common.KNOWLEDGE_INVALID, file=sys.stderr)
         for issue in exc.issues:

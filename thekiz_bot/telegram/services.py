@@ -24,6 +24,7 @@ from thekiz_bot.conversation.context import ContextStore
 from thekiz_bot.conversation.engine import ConversationEngine
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
+from thekiz_bot.matching.cache import load_matcher
 from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import utc_now
 from thekiz_bot.storage.records import Records
@@ -64,9 +65,13 @@ class KnowledgeSnapshot:
         return self.regions_by_key.get(key)
 
 
-def load_snapshot(directory: Path) -> KnowledgeSnapshot:
-    """Load, validate and index a knowledge base; raises KnowledgeError when invalid."""
-    return KnowledgeSnapshot.build(load_knowledge(directory))
+def load_snapshot(directory: Path, cache_dir: Path | None = None) -> KnowledgeSnapshot:
+    """Load, validate and index a knowledge base; raises KnowledgeError when invalid.
+
+    With `cache_dir` the built matcher comes from the index cache when it is current, so a
+    restart or `/neu_laden` of an unchanged knowledge base does not build and calibrate again."""
+    matcher = load_matcher(directory, cache_dir)
+    return KnowledgeSnapshot.build(matcher.kb, matcher)
 
 
 Rebase = Callable[[KnowledgeBase], object]
@@ -79,8 +84,10 @@ class KnowledgeService:
     Fachstelle taught in the chat (see `serve_through`), built while the old one keeps serving.
     """
 
-    def __init__(self, directory: Path, snapshot: KnowledgeSnapshot) -> None:
+    def __init__(self, directory: Path, snapshot: KnowledgeSnapshot,
+                 cache_dir: Path | None = None) -> None:
         self.directory = directory
+        self._cache_dir = cache_dir
         self._current = snapshot
         self._base = snapshot.kb
         self._rebase: Rebase | None = None
@@ -99,8 +106,8 @@ class KnowledgeService:
         self._rebase = rebase
 
     @classmethod
-    def load(cls, directory: Path) -> KnowledgeService:
-        return cls(directory, load_snapshot(directory))
+    def load(cls, directory: Path, cache_dir: Path | None = None) -> KnowledgeService:
+        return cls(directory, load_snapshot(directory, cache_dir), cache_dir)
 
     @property
     def current(self) -> KnowledgeSnapshot:
@@ -110,7 +117,7 @@ class KnowledgeService:
         """Load the directory again (in a worker thread); KnowledgeError keeps the old one."""
         async with self._reload_lock:
             if self._rebase is None:
-                snapshot = await asyncio.to_thread(load_snapshot, self.directory)
+                snapshot = await asyncio.to_thread(load_snapshot, self.directory, self._cache_dir)
                 self._base, self._current = snapshot.kb, snapshot
                 return snapshot
             base = await asyncio.to_thread(load_knowledge, self.directory)
