@@ -225,13 +225,7 @@ def run(settings: Settings) -> int:
         # finds the URL could forge an admin's update and announce to every subscriber.
         print(common.WEBHOOK_SECRET_MISSING, file=sys.stderr)
         return 2
-    try:
-        knowledge = KnowledgeService.load(settings.knowledge_dir, settings.index_cache)
-    except KnowledgeError as exc:
-        print(common.KNOWLEDGE_INVALID, file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 1
+    # The database first: it is quick to check, and the index cache lives beside it.
     try:
         db = Database(settings.db_path)
     except DatabaseUnusable as exc:
@@ -239,6 +233,14 @@ def run(settings: Settings) -> int:
         return 1
     except (sqlite3.Error, OSError) as exc:
         print(common.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
+        return 1
+    try:
+        knowledge = KnowledgeService.load(settings.knowledge_dir, settings.index_cache)
+    except KnowledgeError as exc:
+        print(common.KNOWLEDGE_INVALID, file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        db.close()
         return 1
     configure_logging(settings.log_level, [settings.telegram_token, settings.webhook_secret])
     quiet_tracebacks(settings.log_level)
