@@ -194,6 +194,31 @@ def test_yaml_syntax_error_has_a_line_number() -> None:
     assert "kaputt.yaml:" in str(exc.value) and "YAML-Syntaxfehler" in str(exc.value)
 
 
+def test_yaml_import_parses_through_the_shared_c_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events are read by the loader the knowledge base uses (libyaml's where PyYAML has it)."""
+    import yaml
+
+    from thekiz_bot.knowledge import yaml_loader
+
+    if yaml.__with_libyaml__:
+        assert yaml_loader.SAFE_LOADER is yaml.CSafeLoader
+    used: list[str] = []
+
+    class Recording(yaml_loader.SAFE_LOADER):  # type: ignore[misc,name-defined]
+        def __init__(self, stream: str) -> None:
+            used.append(stream)
+            super().__init__(stream)
+
+    monkeypatch.setattr(yaml_loader, "SAFE_LOADER", Recording)
+    imported = parse_events_yaml(GOOD_YAML, "termine.yaml", REGIONS, TZ)
+    assert used == [GOOD_YAML]
+    assert imported and imported[0].line == 2
+    with pytest.raises(EventImportError) as exc:
+        parse_events_yaml("events:\n  - id: a\n    title: [unclosed\n", "kaputt.yaml", REGIONS,
+                          TZ)
+    assert "kaputt.yaml:4" in str(exc.value) and len(used) == 2
+
+
 def test_yaml_file_that_is_not_utf8_or_missing(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.yaml"
     bad.write_bytes("events:\n  - title: Fr\xfchjahr\n".encode("latin-1"))

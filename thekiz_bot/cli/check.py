@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from thekiz_bot.cli.common import FILE, UsageError, add_knowledge_option, load_kb
 from thekiz_bot.cli.exit_codes import ExitCode
 from thekiz_bot.config import Settings
-from thekiz_bot.knowledge.yaml_loader import SAFE_LOADER
+from thekiz_bot.knowledge.yaml_loader import safe_load
 from thekiz_bot.storage.database import Database, check_path
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def read_question_set(path: Path) -> list[LabelledQuestion]:
         raise UsageError(f"Der Fragensatz {path} existiert nicht; bitte geben Sie eine "
                          f"YAML-Datei an ({example}).")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UsageError(f"Der Fragensatz {path} kann nicht gelesen werden ({type(exc).__name__})"
                          f"; erwartet wird {example}.") from exc

@@ -27,6 +27,7 @@ from thekiz_bot.events.fields import event_from_fields, parse_fields
 from thekiz_bot.events.model import Event, validate
 from thekiz_bot.knowledge.loader import Issue
 from thekiz_bot.knowledge.regions import RegionFinder
+from thekiz_bot.knowledge.yaml_loader import compose
 
 FIELDS = (
     "id", "title", "kind", "start", "end", "place", "online_url", "region", "description",
@@ -69,7 +70,7 @@ def parse_events_yaml(
 ) -> list[ImportedEvent]:
     issues: list[Issue] = []
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
