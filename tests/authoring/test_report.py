@@ -380,7 +380,7 @@ def test_statistik_and_report_show_the_same_unanswered_questions(kb_root: Path, 
     shown = log.ask("Wann ist der nächste Fachtag", "suggest", None, 0.41)
     log.rate(shown, "pb-was", -1, via=True)
     kb = load_knowledge(kb_root)
-    stats = Records(log.db).statistics.summary(Matcher(kb).vocab.analyse)
+    stats = Records(log.db).statistics.summary(Matcher(kb).vocab)
     message = statistics_text(stats, {})
     from_report = report.build_report(log.db, kb).unanswered
     assert [(g.text, g.count) for g in from_report] == stats.top_unanswered

@@ -9,6 +9,7 @@ from thekiz_bot.learning.retention import purge
 from thekiz_bot.learning.store import DecisionStore
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.feedback import FeedbackLog
+from thekiz_bot.storage.question_groups import QuestionGroups
 from thekiz_bot.storage.questions import QuestionLog
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -22,7 +23,7 @@ def test_questions_older_than_the_retention_are_deleted(db: Database) -> None:
     store.add(Proposal(Action.IGNORE, "uralte frage"), 1, at=NOW - timedelta(days=366))
     taught = store.add(Proposal(Action.PHRASING, "alt gelernt", "thekiz-was"), 1,
                        at=NOW - timedelta(days=366))
-    purged = purge(log, store, NOW, days=365)
+    purged = purge(log, QuestionGroups(db, log), store, NOW, days=365)
     assert (purged.questions, purged.ignored) == (1, 1)
     assert log.get(old) is None and log.get(edge) is not None
     assert [d.id for d in store.active()] == [taught.id]

@@ -49,7 +49,7 @@ def test_statistics_group_unanswered_questions_and_count_votes(db_path: Path) ->
     records.feedback.record("lsz-was", -1, answered, False)
     records.feedback.record("lsz-was", 1, None, True)
 
-    stats = records.statistics.summary(Vocabulary.build([], []).analyse)
+    stats = records.statistics.summary(Vocabulary.build([], []))
     assert stats.by_status == {"answer": 1, "suggest": 1, "fallback": 3, "smalltalk": 0}
     assert stats.total == 5
     # "Kita" got only suggestions, none confirmed: unanswered too (the report's definition).

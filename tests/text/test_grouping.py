@@ -4,49 +4,15 @@ every wording with every group gives."""
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import process
 
+from tests.helpers.grouping import reference_groups
 from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.knowledge.loader import load_knowledge
-from thekiz_bot.text.grouping import AskedWording, QuestionGroup, group_questions, similarity
-from thekiz_bot.text.normalise import Vocabulary, normalise
-
-
-def reference_groups(wordings: list[AskedWording], analyse) -> list[QuestionGroup]:  # type: ignore[no-untyped-def]
-    """The grouping as it was first written: every key against every group, in Python."""
-    exact: dict[str, list[AskedWording]] = defaultdict(list)
-    for w in wordings:
-        key = analyse(w.text) or normalise(w.text)
-        if key:
-            exact[key].append(w)
-    keys = sorted(exact, key=lambda k: (-sum(w.count for w in exact[k]), k))
-    reps: list[str] = []
-    members: list[list[str]] = []
-    for key in keys:
-        match = process.extractOne(key, reps, scorer=lambda a, b, **_: similarity(a, b),
-                                   score_cutoff=85.0) if reps else None
-        if match is None:
-            reps.append(key)
-            members.append([key])
-        else:
-            members[match[2]].append(key)
-    groups = []
-    for group in members:
-        asked = [w for k in group for w in exact[k]]
-        per_text: dict[str, int] = defaultdict(int)
-        for w in asked:
-            per_text[" ".join(w.text.split())] += w.count
-        text = max(per_text, key=lambda t: (per_text[t], t))
-        groups.append(QuestionGroup(text, sum(w.count for w in asked), len(group),
-                                    max(w.last_asked for w in asked),
-                                    sum(w.suggested for w in asked)))
-    groups.sort(key=lambda g: (-g.count, g.text))
-    return groups
-
+from thekiz_bot.text.grouping import AskedWording, group_questions
+from thekiz_bot.text.normalise import Vocabulary
 
 BASE = [
     "Wie viel Geld bekommt ein ThEKiZ im Jahr?", "Gibt es eine Vorlage für den Jahresbericht?",

@@ -77,13 +77,13 @@ def build_report(db: Database, kb: KnowledgeBase, since: datetime | None = None,
                  limit: int = 10, low_score: float | None = None,
                  min_confirmations: int = 1) -> Report:
     below = Thresholds().sure if low_score is None else low_score
-    analyse = Vocabulary.build(kb.synonyms, kb.stopwords).analyse
+    vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
     questions, feedback = QuestionLog(db), FeedbackLog(db)
     suggestions, skipped = suggested_alternates(feedback, kb, since, min_confirmations)
     return Report(
         since=since,
         totals=questions.totals(since),
-        unanswered=StatisticsQuery(db).top_unanswered(analyse, since, limit),
+        unanswered=StatisticsQuery(db).top_unanswered(vocab, since, limit),
         disliked=_disliked(feedback, kb, since, limit),
         low_scores=_low_scores(questions, since, below, limit),
         suggestions=suggestions,

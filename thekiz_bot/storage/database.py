@@ -191,6 +191,34 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "the stored grouping of unanswered questions",
+        """
+        -- Owned by thekiz_bot.storage.question_groups; derived from the question log, so it is
+        -- filled on the first /statistik or report (an older database migrates empty).
+        CREATE TABLE question_group_state (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            fingerprint  TEXT NOT NULL,
+            seen_id      INTEGER NOT NULL,
+            seen_count   INTEGER NOT NULL,
+            redo_from    INTEGER,
+            generation   INTEGER NOT NULL
+        );
+        CREATE TABLE question_group_keys (
+            id              INTEGER PRIMARY KEY,
+            key             TEXT NOT NULL UNIQUE,
+            first_id        INTEGER NOT NULL,
+            representative  INTEGER NOT NULL
+        );
+        CREATE TABLE question_group_wordings (
+            text      TEXT PRIMARY KEY,
+            key_id    INTEGER NOT NULL REFERENCES question_group_keys(id) ON DELETE CASCADE,
+            first_id  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX question_group_wordings_key ON question_group_wordings(key_id);
+        """,
+    ),
 )
 
 
@@ -278,6 +306,7 @@ class Database:
         if str(path) != ":memory:":
             check_location(self.path, migrations)
         self._lock = threading.RLock()
+        self._depth = 0  # open transaction() blocks in the thread holding the lock
         self._conn = sqlite3.connect(
             str(path), check_same_thread=False, isolation_level=None,
             timeout=BUSY_TIMEOUT_SECONDS,
@@ -309,14 +338,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception. A transaction opened inside
+        another one (same thread) is part of it: it commits or rolls back with the outer one,
+        so that a deletion and the clean-up of what derives from it happen together."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
             self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._conn
             except BaseException:
+                self._depth = 0
                 self._conn.execute("ROLLBACK")
                 raise
+            self._depth = 0
             self._conn.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:

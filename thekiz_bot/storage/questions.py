@@ -16,6 +16,9 @@ from thekiz_bot.text.grouping import AskedWording
 MAX_LOGGED_TEXT = 4096
 
 QUESTION_STATUSES = ("answer", "suggest", "fallback", "smalltalk")
+# Questions without a direct answer: declined, or only "Meinten Sie …?" buttons. Unanswered are
+# those of them whose suggestions nobody confirmed; the grouping covers all of them.
+WITHOUT_ANSWER = "status IN ('fallback', 'suggest')"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class AnsweredWording:
     entry_id: str
     score: float
     count: int
+
+
+# Larger than any question id: "no upper bound".
+MAX_ID = 2**63 - 1
 
 
 def since_iso(since: datetime | None) -> str:
@@ -111,26 +118,45 @@ class QuestionLog:
             counts[str(row["status"])] = int(row["n"])
         return counts
 
-    def unanswered(self, since: datetime | None = None) -> list[AskedWording]:
+    def unanswered(self, since: datetime | None = None,
+                   up_to: int | None = None) -> list[AskedWording]:
         """Questions without an answer: no answer at all, or only "Meinten Sie …?" buttons of
-        which none was confirmed with 👍 (a confirmed suggestion did answer the question).
+        which none was confirmed with 👍 (a confirmed suggestion did answer the question);
+        those up to question id `up_to` when given.
 
         One row per exact wording; grouping near-identical wordings is
-        `text.grouping.group_questions`.
+        `text.grouping.group_questions`, or the stored `storage.question_groups`.
         """
         rows = self._db.query(
-            """
+            f"""
             SELECT text, COUNT(*) AS n, MAX(asked_at) AS last, SUM(status = 'suggest') AS sug
             FROM questions q
-            WHERE status IN ('fallback', 'suggest') AND asked_at >= ?
+            WHERE {WITHOUT_ANSWER} AND asked_at >= ? AND id <= ?
               AND (status = 'fallback' OR NOT EXISTS
                    (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.rating = 1))
             GROUP BY text
             """,
-            (since_iso(since),),
+            (since_iso(since), MAX_ID if up_to is None else up_to),
         )
         return [AskedWording(str(r["text"]), int(r["n"]), str(r["last"]), int(r["sug"]))
                 for r in rows]
+
+    def without_answer(self, after_id: int, up_to: int) -> list[tuple[int, str]]:
+        """(id, text) of the questions without a direct answer in (after_id, up_to], in order."""
+        rows = self._db.query(f"SELECT id, text FROM questions WHERE id > ? AND id <= ? "
+                              f"AND {WITHOUT_ANSWER} ORDER BY id", (after_id, up_to))
+        return [(int(r["id"]), str(r["text"])) for r in rows]
+
+    def first_without_answer(self, up_to: int) -> dict[str, int]:
+        """Each wording without a direct answer (up to question id `up_to`) → its first id."""
+        rows = self._db.query(f"SELECT text, MIN(id) AS first FROM questions "
+                              f"WHERE id <= ? AND {WITHOUT_ANSWER} GROUP BY text", (up_to,))
+        return {str(r["text"]): int(r["first"]) for r in rows}
+
+    def count_without_answer(self, up_to: int) -> int:
+        rows = self._db.query(f"SELECT COUNT(*) AS n FROM questions WHERE id <= ? "
+                              f"AND {WITHOUT_ANSWER}", (up_to,))
+        return int(rows[0]["n"])
 
     def answered_below(self, score: float, since: datetime | None = None) -> list[AnsweredWording]:
         """Direct answers given with a score below `score`, one row per wording and entry, in the

@@ -1,13 +1,15 @@
 """All repositories over one database, handed to the bot as a single object.
 
 Each table has one owner module: `users`, `questions` (the anonymous question log),
-`feedback`, and `stats` (read-only statistics over both logs).
+`feedback`, `question_groups` (the stored grouping of unanswered questions), and `stats`
+(read-only statistics over the logs).
 """
 
 from __future__ import annotations
 
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.feedback import FeedbackLog
+from thekiz_bot.storage.question_groups import QuestionGroups
 from thekiz_bot.storage.questions import QuestionLog
 from thekiz_bot.storage.stats import StatisticsQuery
 from thekiz_bot.storage.users import UserRepository
@@ -19,4 +21,5 @@ class Records:
         self.users = UserRepository(db)
         self.questions = QuestionLog(db)
         self.feedback = FeedbackLog(db)
-        self.statistics = StatisticsQuery(db)
+        self.question_groups = QuestionGroups(db, self.questions)
+        self.statistics = StatisticsQuery(db, self.question_groups)

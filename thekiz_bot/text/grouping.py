@@ -2,13 +2,16 @@
 `/statistik`, `python bot.py report` and the learning from the question log.
 
 Pure functions over (wording, count) items. Each wording is compared with the groups found so
-far, the most frequent first; a C-speed filter (rapidfuzz.process.cdist) picks the few groups a
-wording can belong to before the exact (Python) similarity decides, so that grouping 100,000
-logged questions takes seconds and gives the same groups as comparing with every group.
+far, in the order the wordings were first asked; a C-speed filter (rapidfuzz.process.cdist)
+picks the few groups a wording can belong to before the exact (Python) similarity decides, so
+that grouping 100,000 logged questions takes seconds and gives the same groups as comparing
+with every group. Because a wording's group depends only on the wordings before it, the bot
+keeps its grouping (`storage.question_groups`) and assigns only new wordings.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from thekiz_bot.text.normalise import normalise
+from thekiz_bot.text.normalise import Vocabulary, normalise
 
 # Wordings this similar (rapidfuzz, 0-100) after the matcher's analysis (stop words out, stems,
 # synonyms) count as one question: typos, case, word order and filler words.
@@ -24,6 +27,12 @@ GROUP_SIMILARITY = 85.0
 # Wordings compared with the groups at once: bounds the filter's score matrix (uint8), and
 # keeps the comparisons within a chunk (every pair) few.
 _CHUNK = 256
+# Part of the fingerprint of a stored grouping: bump it when `similarity` or the grouping order
+# changes, so that groups stored by an older version are built again.
+GROUPING_FORMAT = 1
+# Analysed together with the vocabulary: a change to the text analysis changes the fingerprint.
+_PROBES = ("Wie viel Geld bekommt ein ThEKiZ im Jahr? Förderanträge für Kitas",
+           "Wer ist zuständig für Erzieher*innen, Kinder und Familienzentren?")
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,15 @@ class QuestionGroup:
     wordings: int  # distinct wordings in the group (after analysis)
     last_asked: str
     suggested: int = 0  # how many got only "Meinten Sie …?" buttons (none of them confirmed)
+
+
+def grouping_fingerprint(vocab: Vocabulary, threshold: float = GROUP_SIMILARITY) -> str:
+    """Identifies what a stored grouping was computed with: the knowledge base's synonyms and
+    stop words, the text analysis and the similarity; another value means group again."""
+    parts = [str(GROUPING_FORMAT), repr(threshold), *sorted(f"{k}>{v}" for k, v in
+                                                            vocab.canonical.items()),
+             "|", *sorted(vocab.stopwords), "|", *(vocab.analyse(p) for p in _PROBES)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _has_counterpart(token: str, other: str) -> bool:
@@ -85,8 +103,8 @@ def _bounds(queries: Sequence[str], sorted_queries: Sequence[str], choices: Sequ
     return bounds
 
 
-def _best_group(key: str, options: list[tuple[int, int]], keys: Sequence[str],
-                reps: Sequence[int], threshold: float) -> int:
+def _best_group(key: str, options: list[tuple[int, int]], reps: Sequence[str],
+                threshold: float) -> int:
     """The group (of (bound, group) options) whose representative is most similar to `key`,
     the earliest on ties; -1 when none reaches `threshold`. Options are tried by falling bound,
     and the search stops once no bound can beat the best score found."""
@@ -94,63 +112,82 @@ def _best_group(key: str, options: list[tuple[int, int]], keys: Sequence[str],
     for bound, group in sorted(options, key=lambda o: (-o[0], o[1])):
         if bound + 1.0 < best_score:
             break
-        score = similarity(key, keys[reps[group]])
+        score = similarity(key, reps[group])
         if score > best_score or (score == best_score and (best < 0 or group < best)):
             best, best_score = group, score
     return best
 
 
-def _assign(keys: Sequence[str], threshold: float) -> list[list[int]]:
-    """Greedy grouping in the order given: each key joins the group whose representative it
-    is most similar to (the earliest on ties), or starts a new group."""
+def assign(keys: Sequence[str], representatives: Sequence[str] = (),
+           threshold: float = GROUP_SIMILARITY) -> list[int]:
+    """Greedy grouping, continued: `representatives` are those of the groups so far, in the
+    order the groups were started. Each key, in order, joins the group whose representative it
+    is most similar to (the earliest on ties), or starts a new group with itself as the
+    representative. Returns each key's group number (new groups numbered on from the given).
+
+    A key's group depends only on the keys before it, so assigning keys one batch after the
+    other gives the groups of assigning them all at once: that is what lets the bot keep its
+    grouping and add only what was asked since.
+    """
+    reps: list[str] = list(representatives)
+    sorted_reps = [_sorted_tokens(r) for r in reps]
     sorted_keys = [_sorted_tokens(k) for k in keys]
-    reps: list[int] = []  # key index of each group's representative
-    members: list[list[int]] = []
+    group_of: list[int] = []
     for start in range(0, len(keys), _CHUNK):
         chunk = range(start, min(start + _CHUNK, len(keys)))
         chunk_keys = [keys[i] for i in chunk]
         chunk_sorted = [sorted_keys[i] for i in chunk]
-        earlier_reps = list(reps)
-        against_reps = _bounds(chunk_keys, chunk_sorted, [keys[r] for r in earlier_reps],
-                               [sorted_keys[r] for r in earlier_reps], threshold)
+        against_reps = _bounds(chunk_keys, chunk_sorted, reps, sorted_reps, threshold)
         within = _bounds(chunk_keys, chunk_sorted, chunk_keys, chunk_sorted, threshold)
-        group_of_rep = {rep: g for g, rep in enumerate(reps)}
+        started: dict[int, int] = {}  # row in the chunk → the group it started
         for row, i in enumerate(chunk):
-            hits = np.flatnonzero(against_reps[row])
-            options = [(int(against_reps[row, j]), group_of_rep[earlier_reps[int(j)]])
-                       for j in hits]
-            options += [(int(within[row, j]), group_of_rep[start + int(j)])
-                        for j in np.flatnonzero(within[row, :row]) if start + int(j) in group_of_rep]
-            best = _best_group(keys[i], options, keys, reps, threshold)
+            options = [(int(against_reps[row, j]), int(j))
+                       for j in np.flatnonzero(against_reps[row])]
+            options += [(int(within[row, j]), started[int(j)])
+                        for j in np.flatnonzero(within[row, :row]) if int(j) in started]
+            best = _best_group(keys[i], options, reps, threshold)
             if best < 0:
-                group_of_rep[i] = len(reps)
-                reps.append(i)
-                members.append([i])
-            else:
-                members[best].append(i)
-    return members
+                best = len(reps)
+                started[row] = best
+                reps.append(keys[i])
+                sorted_reps.append(sorted_keys[i])
+            group_of.append(best)
+    return group_of
+
+
+def describe(asked: Sequence[AskedWording], wordings: int) -> QuestionGroup:
+    """One group as the Fachstelle reads it: named after its most frequent wording."""
+    per_text: dict[str, int] = defaultdict(int)
+    for w in asked:
+        per_text[" ".join(w.text.split())] += w.count
+    text = max(per_text, key=lambda t: (per_text[t], t))
+    return QuestionGroup(text, sum(w.count for w in asked), wordings,
+                         max(w.last_asked for w in asked), sum(w.suggested for w in asked))
+
+
+def grouping_key(text: str, analyse: Callable[[str], str]) -> str:
+    """What near-identical wordings are compared by ("" for a text of no words at all)."""
+    return analyse(text) or normalise(text)
 
 
 def group_questions(wordings: Iterable[AskedWording], analyse: Callable[[str], str],
                     threshold: float = GROUP_SIMILARITY) -> list[QuestionGroup]:
-    """Logged wordings → groups of near-identical questions, the most asked first."""
+    """Logged wordings → groups of near-identical questions, the most asked first.
+
+    Wordings are grouped in the order given (the question log's: the first asked first), so
+    a group's representative is its earliest wording; the group is named after its most
+    frequent one.
+    """
     exact: dict[str, list[AskedWording]] = defaultdict(list)
     for wording in wordings:
-        key = analyse(wording.text) or normalise(wording.text)
+        key = grouping_key(wording.text, analyse)
         if key:
             exact[key].append(wording)
-    count = {key: sum(w.count for w in items) for key, items in exact.items()}
-    # Largest exact groups first, so a group is named after its most common wording.
-    keys = sorted(exact, key=lambda k: (-count[k], k))
-    groups = []
-    for member_ids in _assign(keys, threshold):
-        asked = [w for i in member_ids for w in exact[keys[i]]]
-        per_text: dict[str, int] = defaultdict(int)
-        for w in asked:
-            per_text[" ".join(w.text.split())] += w.count
-        text = max(per_text, key=lambda t: (per_text[t], t))
-        groups.append(QuestionGroup(text, sum(w.count for w in asked), len(member_ids),
-                                    max(w.last_asked for w in asked),
-                                    sum(w.suggested for w in asked)))
+    keys = list(exact)
+    members: dict[int, list[str]] = defaultdict(list)
+    for key, group in zip(keys, assign(keys, (), threshold), strict=True):
+        members[group].append(key)
+    groups = [describe([w for k in group for w in exact[k]], len(group))
+              for group in members.values()]
     groups.sort(key=lambda g: (-g.count, g.text))
     return groups

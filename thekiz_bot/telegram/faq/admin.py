@@ -46,7 +46,7 @@ async def on_statistics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     services = get_services(context)
     stats = await asyncio.to_thread(services.records.statistics.summary,
-                                    services.knowledge.current.matcher.vocab.analyse)
+                                    services.knowledge.current.matcher.vocab)
     entries = {e.id: e for e in services.knowledge.current.kb.entries}
     await send_html(context.bot, update.effective_message.chat.id,
                     texts.statistics_text(stats, entries))

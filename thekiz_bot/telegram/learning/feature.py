@@ -123,12 +123,16 @@ class LearningFeature:
         async with self._lock:
             settings = self.services.settings
             if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
-                purged = await asyncio.to_thread(purge, self.services.records.questions,
-                                                 self.store, now,
+                records = self.services.records
+                purged = await asyncio.to_thread(purge, records.questions,
+                                                 records.question_groups, self.store, now,
                                                  settings.question_retention_days)
                 self._purged_at = now
                 if purged.questions or purged.ignored:
                     self._cache = None
+                    # Group again now, so that the next /statistik is quick again.
+                    await asyncio.to_thread(records.question_groups.current,
+                                            self.services.knowledge.current.matcher.vocab)
                     log.info("retention: deleted %d question(s), %d ignored wording(s)",
                              purged.questions, purged.ignored)
             schedule = settings.digest

@@ -1,0 +1,60 @@
+"""The grouping of question wordings as first written, for comparison with the fast one: every
+key against every group so far, in Python, the keys in the order first asked."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from rapidfuzz import process
+
+from thekiz_bot.text.grouping import AskedWording, QuestionGroup, similarity
+from thekiz_bot.text.normalise import normalise
+
+
+def key_of(text: str, analyse: Callable[[str], str]) -> str:
+    return analyse(text) or normalise(text)
+
+
+def reference_members(keys: Sequence[str]) -> list[list[str]]:
+    """Each key joins the most similar group representative (≥ 85, the earliest on ties)."""
+    reps: list[str] = []
+    members: list[list[str]] = []
+    for key in keys:
+        match = process.extractOne(key, reps, scorer=lambda a, b, **_: similarity(a, b),
+                                   score_cutoff=85.0) if reps else None
+        if match is None:
+            reps.append(key)
+            members.append([key])
+        else:
+            members[match[2]].append(key)
+    return members
+
+
+def reference_summary(members: Sequence[Sequence[str]], counted: Sequence[AskedWording],
+                      analyse: Callable[[str], str]) -> list[QuestionGroup]:
+    """Groups of `members` (keys) as the Fachstelle sees them, counting the wordings `counted`."""
+    exact: dict[str, list[AskedWording]] = defaultdict(list)
+    for w in counted:
+        exact[key_of(w.text, analyse)].append(w)
+    groups = []
+    for group in members:
+        asked = [w for k in group for w in exact.get(k, [])]
+        if not asked:
+            continue
+        per_text: dict[str, int] = defaultdict(int)
+        for w in asked:
+            per_text[" ".join(w.text.split())] += w.count
+        text = max(per_text, key=lambda t: (per_text[t], t))
+        groups.append(QuestionGroup(text, sum(w.count for w in asked),
+                                    sum(1 for k in group if k in exact),
+                                    max(w.last_asked for w in asked),
+                                    sum(w.suggested for w in asked)))
+    groups.sort(key=lambda g: (-g.count, g.text))
+    return groups
+
+
+def reference_groups(wordings: list[AskedWording],
+                     analyse: Callable[[str], str]) -> list[QuestionGroup]:
+    keys = list(dict.fromkeys(k for w in wordings if (k := key_of(w.text, analyse))))
+    return reference_summary(reference_members(keys), wordings, analyse)
