@@ -4,8 +4,11 @@ question log of 1k, 10k and 100k questions.
 The log imitates a year of use: most questions are answered; the unanswered ones come from a
 few hundred topics, each asked in many wordings (typos, case, word order, filler words), so that
 the number of distinct wordings grows with the log as it does in reality. Each size runs the
-real command line in its own subprocess (wall and CPU seconds, peak RSS); `/statistik` runs the
-query the handler calls (`StatisticsQuery.summary`) in-process, after the database is warm.
+real command line in its own subprocess (wall and CPU seconds, peak RSS): `report` once on the
+database as the update finds it (no grouping stored yet), then again (grouping stored), then
+`report --apply-suggestions`. `/statistik` runs what the handler calls
+(`StatisticsQuery.summary`) in a fresh process on that grown database, as after a bot start:
+the first call, a call after 20 new questions, and a call with nothing new.
 
     python bench/report_bench.py                  # 1k, 10k, 100k
     python bench/report_bench.py --sizes 1000     # quicker
@@ -114,39 +117,53 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float, float, 
     return wall, cpu, after.ru_maxrss / 1024, proc.returncode
 
 
-def statistik_ms(path: Path) -> tuple[float, float, float, int]:
-    """/statistik in a running bot: the first call after the start (ms), a call after 20 new
-    questions, and a call when nothing was asked since the last one."""
-    kb = load_knowledge(ROOT / "knowledge")
-    analyse = Vocabulary.build(kb.synonyms, kb.stopwords).analyse
-    db = Database(path)
-    db.query("SELECT COUNT(*), MAX(text) FROM questions")  # the page cache of a running bot
-    records = Records(db)
+def statistik_child(db_path: Path, knowledge: Path) -> None:
+    """/statistik as the bot answers it, in a process of its own started on the grown database:
+    the first call after the start, a call after 20 new questions, and a call when nothing was
+    asked since the last one (ms, printed as one line)."""
+    kb = load_knowledge(knowledge)
+    vocab = Vocabulary.build(kb.synonyms, kb.stopwords)  # the matcher's, built at start-up
+    records = Records(Database(db_path))
 
     def timed() -> float:
         began = time.perf_counter()
-        assert records.statistics.summary(analyse).top_unanswered
+        assert records.statistics.summary(vocab).top_unanswered
         return (time.perf_counter() - began) * 1000
 
     first = timed()
-    for n in range(20):
-        records.questions.record(f"Neue Frage Nummer {n} zum Jahresbericht", "fallback", None, 0.1)
+    rng = random.Random(99)
+    topics = [rng.choice(ASKS).format(s=rng.choice(SUBJECTS), t=rng.choice(SUBJECTS))
+              for _ in range(40)]
+    for _ in range(20):
+        records.questions.record(_typo(rng, rng.choice(topics)), "fallback", None, 0.1)
     after_new = timed()
     unchanged = timed()
-    groups = len(records.statistics.top_unanswered(analyse, limit=10**9))
-    db.close()
-    return first, after_new, unchanged, groups
+    groups = len(records.statistics.top_unanswered(vocab, limit=10**9))
+    records.db.close()
+    print(f"{first:.1f} {after_new:.1f} {unchanged:.1f} {groups}")
+
+
+def statistik_ms(db_path: Path, knowledge: Path) -> tuple[float, float, float, int]:
+    proc = subprocess.run([sys.executable, __file__, "--statistik-child", str(db_path),
+                           str(knowledge)], capture_output=True, text=True, check=True)
+    first, after_new, unchanged, groups = proc.stdout.split()
+    return float(first), float(after_new), float(unchanged), int(groups)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--statistik-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print("| logged questions | distinct unanswered wordings | groups | `report` wall / CPU | "
-          "`report --apply-suggestions` wall / CPU | peak RSS | `/statistik` first / after 20 "
-          "new questions / unchanged |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    if args.statistik_child:
+        statistik_child(*args.statistik_child)
+        return 0
+    print("| logged questions | distinct unanswered wordings | groups | `report`, nothing stored "
+          "yet (first run after the update) wall / CPU | `report` wall / CPU | "
+          "`report --apply-suggestions` wall / CPU | peak RSS | `/statistik` in a fresh process: "
+          "first call / after 20 new questions / unchanged |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         work = Path(tempfile.mkdtemp(prefix="report-bench-"))
         try:
@@ -159,13 +176,15 @@ def main() -> int:
             db = Database(db_path)
             distinct = len(Records(db).questions.unanswered())
             db.close()
+            cold_wall, cold_cpu, cold_rss, cold_code = run_cli(["report"], env)
             wall, cpu, rss, code = run_cli(["report"], env)
             apply_wall, apply_cpu, apply_rss, apply_code = run_cli(
                 ["report", "--apply-suggestions"], env)
-            assert code == 0 and apply_code == 0
-            first, after_new, unchanged, groups = statistik_ms(db_path)
-            print(f"| {size:,} | {distinct:,} | {groups:,} | {wall:.1f} s / {cpu:.1f} s | "
-                  f"{apply_wall:.1f} s / {apply_cpu:.1f} s | {max(rss, apply_rss):.0f} MB | "
+            assert cold_code == 0 and code == 0 and apply_code == 0
+            first, after_new, unchanged, groups = statistik_ms(db_path, kb)
+            print(f"| {size:,} | {distinct:,} | {groups:,} | {cold_wall:.1f} s / {cold_cpu:.1f} s "
+                  f"| {wall:.1f} s / {cpu:.1f} s | {apply_wall:.1f} s / {apply_cpu:.1f} s | "
+                  f"{max(cold_rss, rss, apply_rss):.0f} MB | "
                   f"{first:.0f} / {after_new:.0f} / {unchanged:.0f} ms |", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
