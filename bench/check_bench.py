@@ -7,6 +7,8 @@ its own process: wall and CPU seconds and peak RSS are its own.
 
     python bench/check_bench.py                   # 1k, 10k, 100k
     python bench/check_bench.py --sizes 1000
+    python bench/check_bench.py --strict --sizes 10000   # check --strict: asks the matcher
+                                                         # for every wording (collisions)
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ def write_kb(target: Path, extra: int) -> None:
                         encoding="utf-8")
 
 
-def run_check(kb: Path) -> tuple[float, float, float, int, str]:
+def run_check(kb: Path, strict: bool = False) -> tuple[float, float, float, int, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(ROOT / "bot.py"), "check", "--knowledge", str(kb)],
+    extra = ["--strict"] if strict else []
+    proc = subprocess.run([sys.executable, str(ROOT / "bot.py"), "check", *extra, "--knowledge",
+                           str(kb)],
                           capture_output=True, text=True,
                           env={**os.environ, "THEKIZ_DB": str(kb / "nicht-da.sqlite3")})
     wall = time.perf_counter() - began
@@ -62,14 +66,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--strict", action="store_true", help="measure `check --strict`")
     args = parser.parse_args()
-    print("| entries (wordings) | `check` wall / CPU | peak RSS | result |")
+    command = "check --strict" if args.strict else "check"
+    print(f"| entries (wordings) | `{command}` wall / CPU | peak RSS | result |")
     print("|---:|---:|---:|---|")
     for size in args.sizes:
         work = Path(tempfile.mkdtemp(prefix="check-bench-"))
         try:
             write_kb(work / "knowledge", size)
-            wall, cpu, rss, code, summary = run_check(work / "knowledge")
+            wall, cpu, rss, code, summary = run_check(work / "knowledge", args.strict)
             print(f"| {size:,} ({size * 5:,}) | {wall:.0f} s / {cpu:.0f} s | {rss:,.0f} MB | "
                   f"exit {code}: {summary} |", flush=True)
         finally:
