@@ -187,3 +187,26 @@ def test_wrong_question_sets_fail_clearly(args: list[str], sentence: str) -> Non
     assert proc.returncode == 2
     assert sentence in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stdout == ""  # nothing was checked or evaluated half-way
+
+
+def test_report_on_a_database_another_process_holds_locked(tmp_path: Path) -> None:
+    """A long write elsewhere (an import, the bot's outbox) does not stop the report: it is
+    complete, only the grouping is stored on a later call."""
+    from thekiz_bot.storage.database import Database
+    from thekiz_bot.storage.questions import QuestionLog
+
+    path = tmp_path / "bot.sqlite3"
+    db = Database(path)
+    for text in ("Gibt es eine Vorlage für den Jahresbericht?",) * 3 + ("Wer bezahlt das?",):
+        QuestionLog(db).record(text, "fallback", None, 0.1)
+    db.close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        proc = bot(["report"], {"THEKIZ_DB": str(path)})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert proc.returncode == 0, proc.stderr
+    assert "Gibt es eine Vorlage für den Jahresbericht?" in proc.stdout
+    assert proc.stderr == ""

@@ -140,7 +140,7 @@ class QuestionGroups:
                 self._mirror = None
                 continue
             except sqlite3.OperationalError as exc:  # locked: the result is right, only unsaved
-                log.warning("question grouping not stored: %s", exc)
+                log.info("question grouping not stored: %s", exc)
                 self._mirror = None
                 return grouping
             self._mirror = grouping
