@@ -1,25 +1,29 @@
 """Confidence as a probability, learned from the knowledge base itself when the index is built.
 
 Each sampled phrasing of an entry is asked against the index as if it had never been indexed
-(leave-one-out), and each out-of-scope example and some everyday questions are asked too. From
-the shape of each ranking (best score, lead over the runner-up, distance to the nearest
-out-of-scope topic, length) three logistic models learn: how likely the first entry is the right
-one, how likely the second is, and how likely the right one is among the first three. Any
+(leave-one-out); an entry with a single phrasing is asked it with words missing and the first
+sentence of its answer, a question in other words. Each out-of-scope example and some everyday
+questions are asked too. From the shape of each ranking (best score, lead over the runner-up,
+distance to the nearest out-of-scope topic, length) three logistic models learn: how likely the
+first entry is the right one, how likely the second is, and how likely the right one is among
+the first three. Any
 knowledge base, a new one, a changed one, one with only questions and answers, so gets
 probabilities that fit it, without thresholds tuned by hand for one knowledge base.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
+from thekiz_bot.authoring.handbook_markup import split_sentences
 from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
 from thekiz_bot.matching.index import entry_variants
 from thekiz_bot.matching.scoring import Scorer, top_positions
+from thekiz_bot.text.normalise import normalise
 
 # Enough samples for three small logistic models; bounded so that a 100,000-entry knowledge
 # base still builds within a minute.
@@ -53,6 +57,10 @@ class Logistic:
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Logistic:
+        # Imported here, at build time only: a matcher read from the index cache needs no
+        # scikit-learn (it costs about a second of start-up).
+        from sklearn.linear_model import LogisticRegression
+
         if y.min() == y.max():
             # Nothing to tell apart (a tiny knowledge base): the base rate, whatever the ranking.
             rate = (y.sum() + 1) / (len(y) + 2)
@@ -74,7 +82,7 @@ class Calibration:
     second: Logistic
     top3: Logistic
     samples: int
-    # Share of sampled in-scope phrasings whose own entry came first (leave-one-out top-1).
+    # Share of sampled in-scope questions whose own entry came first (leave-one-out top-1).
     loo_top1: float
 
     def confidence(self, features: np.ndarray) -> Confidence:
@@ -89,6 +97,10 @@ class _Sample:
 
 
 DROPPED_SHARE = 0.4
+# Questions drawn per entry with a single phrasing (each with other words missing).
+SINGLE_DRAWS = 3
+# An answer's sentence of fewer content words ("Ja.", a bare link) is no question in other words.
+MIN_WORDS = 3
 
 
 def _drop_words(text: str, rng: np.random.Generator) -> str:
@@ -99,6 +111,11 @@ def _drop_words(text: str, rng: np.random.Generator) -> str:
     if keep.sum() < 2:
         keep[rng.choice(len(words), size=2, replace=False)] = True
     return " ".join(w for w, k in zip(words, keep, strict=True) if k)
+
+
+def _draws(text: str, rng: np.random.Generator) -> list[str]:
+    """Up to SINGLE_DRAWS different shortenings of a text (a short one has only itself)."""
+    return list(dict.fromkeys(_drop_words(text, rng) for _ in range(SINGLE_DRAWS)))
 
 
 def _samples(
@@ -113,21 +130,37 @@ def _samples(
     out_of_scope: list[_Sample] = []
     sources = [(entry_variants(e), pos) for pos, e in enumerate(entries)]
     sources += [(list(t.questions), len(entries) + i) for i, t in enumerate(topics)]
+    # A text several entries share (a section heading the importer gave every draft of that
+    # section) names none of them: each asks it against the full index, which teaches that a
+    # tie is right one time in as many as tie; and an entry whose only text of its own is its
+    # question is treated as having a single phrasing.
+    sharing = Counter(text for pos in range(len(entries)) for text in set(index.variants(pos)))
     for phrasings, pos in sources:
         start, texts = int(index.starts[pos]), index.variants(pos)
         owner = pos if pos < len(entries) else None
         pool = in_scope if owner is not None else out_of_scope
+        own = [text for text in texts if owner is None or sharing[text] == 1]
         for phrasing in phrasings:
             analysed = vocab.analyse(phrasing)
             if analysed not in texts:
                 continue
-            if len(texts) > 1:
+            if analysed not in own:
+                pool.append(_Sample(phrasing, owner, None))
+            elif len(own) > 1:
                 pool.append(_Sample(phrasing, owner, start + texts.index(analysed)))
             else:
                 # The only phrasing (a new entry: question and answer): leaving it out would
                 # leave nothing to find. Ask it with some of its words missing instead, the
-                # commonest way a real question differs from the written one.
-                pool.append(_Sample(_drop_words(phrasing, rng), owner, None))
+                # commonest way a real question differs from the written one ...
+                pool += [_Sample(text, owner, None) for text in _draws(phrasing, rng)]
+        if owner is not None and len(own) <= 1:
+            # ... and ask what its answer says first, likewise shortened: a question in other
+            # words than the written one, as a real question's often are. Without it, every
+            # such question was found by its own words, and a real one that was not looked
+            # like an out-of-scope question (a cold knowledge base ran low: issue 12).
+            sentences = split_sentences(entries[pos].answer)
+            if sentences and len(vocab.content_tokens(normalise(sentences[0]))) >= MIN_WORDS:
+                pool += [_Sample(text, owner, None) for text in _draws(sentences[0], rng)]
     picked: list[_Sample] = []
     for pool, limit in ((in_scope, MAX_IN_SCOPE_SAMPLES),
                         (out_of_scope, MAX_OUT_OF_SCOPE_SAMPLES)):
@@ -153,6 +186,74 @@ def observe(scorer: Scorer, question: str, exclude: int | None = None
     return ranking_features(best, second, oos, words), ranked
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """What the calibration learns from: one row of features per asked question."""
+
+    x: np.ndarray
+    first: np.ndarray     # the first entry was the asked one
+    second: np.ndarray    # the second entry was
+    top3: np.ndarray      # it was among the first three
+    in_scope: np.ndarray  # the question belongs to an entry
+
+    @property
+    def weights(self) -> np.ndarray:
+        # In-scope and out-of-scope questions weigh the same in total, however many of each the
+        # knowledge base happens to have: the prior is "as likely in as out of scope".
+        n_in, n_out = max(1, int(self.in_scope.sum())), max(1, int((~self.in_scope).sum()))
+        weights: np.ndarray = np.where(self.in_scope, 0.5 / n_in, 0.5 / n_out)
+        return weights * (len(weights) / float(weights.sum()))
+
+
+def training_set(
+    scorer: Scorer,
+    entries: Sequence[FaqEntry],
+    topics: Sequence[OutOfScopeTopic],
+    background: Sequence[str],
+    extra: Sequence[tuple[str, int | None]] = (),
+) -> TrainingSet:
+    """Ask the knowledge base its own phrasings (each left out of the index in turn), its
+    out-of-scope examples, some everyday questions and `extra` (question, entry position or
+    None for out of scope: e.g. questions the Fachstelle labelled in the chat)."""
+    rng = np.random.default_rng(0)
+    samples = _samples(scorer, entries, topics, background, rng)
+    samples += [_Sample(text, owner, None) for text, owner in extra]
+    rows, first, second, top3, in_scope = [], [], [], [], []
+    for sample in samples:
+        features, ranked = observe(scorer, sample.text, sample.exclude)
+        rows.append(features)
+        first.append(sample.owner is not None and ranked[:1] == [sample.owner])
+        second.append(sample.owner is not None and ranked[1:2] == [sample.owner])
+        top3.append(sample.owner is not None and sample.owner in ranked)
+        in_scope.append(sample.owner is not None)
+    return TrainingSet(
+        x=np.vstack(rows) if rows else np.zeros((0, len(FEATURES))),
+        first=np.array(first, dtype=bool), second=np.array(second, dtype=bool),
+        top3=np.array(top3, dtype=bool), in_scope=np.array(in_scope, dtype=bool),
+    )
+
+
+def fit(data: TrainingSet) -> Calibration:
+    """The three models for a training set."""
+    # Two anchors keep a tiny knowledge base sane: an exact, unrivalled match is right, and a
+    # question matching nothing is not.
+    anchors = np.vstack([ranking_features(1.0, 0.0, 0.0, 3), ranking_features(0.0, 0.0, 0.0, 3)])
+    x = np.vstack([data.x, anchors])
+    weights = np.concatenate([data.weights, [0.01, 0.01]]) if len(data.x) else np.ones(2)
+
+    def labels(y: np.ndarray, anchored: tuple[bool, bool]) -> np.ndarray:
+        return np.concatenate([y, anchored]).astype(int)
+
+    in_scope = max(1, int(data.in_scope.sum()))
+    return Calibration(
+        first=Logistic.fit(x, labels(data.first, (True, False)), weights),
+        second=Logistic.fit(x, labels(data.second, (False, False)), weights),
+        top3=Logistic.fit(x, labels(data.top3, (True, False)), weights),
+        samples=len(data.x),
+        loo_top1=float(data.first[data.in_scope].sum() / in_scope),
+    )
+
+
 def calibrate(
     scorer: Scorer,
     entries: Sequence[FaqEntry],
@@ -160,38 +261,5 @@ def calibrate(
     background: Sequence[str],
     extra: Sequence[tuple[str, int | None]] = (),
 ) -> Calibration:
-    """Fit the three models on the knowledge base's own phrasings (left out one at a time), its
-    out-of-scope examples, some everyday questions and `extra` (question, entry position or
-    None for out of scope: e.g. questions the Fachstelle labelled in the chat)."""
-    rng = np.random.default_rng(0)
-    samples = _samples(scorer, entries, topics, background, rng)
-    samples += [_Sample(text, owner, None) for text, owner in extra]
-    rows, first, second, top3 = [], [], [], []
-    for sample in samples:
-        features, ranked = observe(scorer, sample.text, sample.exclude)
-        rows.append(features)
-        first.append(sample.owner is not None and ranked[:1] == [sample.owner])
-        second.append(sample.owner is not None and ranked[1:2] == [sample.owner])
-        top3.append(sample.owner is not None and sample.owner in ranked)
-    # Two anchors keep a tiny knowledge base sane: an exact, unrivalled match is right, and a
-    # question matching nothing is not.
-    rows += [ranking_features(1.0, 0.0, 0.0, 3), ranking_features(0.0, 0.0, 0.0, 3)]
-    first += [True, False]
-    second += [False, False]
-    top3 += [True, False]
-    x = np.vstack(rows)
-    in_scope = [s.owner is not None for s in samples]
-    # In-scope and out-of-scope questions weigh the same in total, however many of each the
-    # knowledge base happens to have: the prior is "as likely in as out of scope".
-    n_in, n_out = max(1, sum(in_scope)), max(1, len(samples) - sum(in_scope))
-    weights = np.array([0.5 / n_in if i else 0.5 / n_out for i in in_scope] + [0.01, 0.01])
-    weights *= len(weights) / weights.sum()
-    loo_top1 = (sum(f for f, i in zip(first, in_scope, strict=False) if i)
-                / max(1, sum(in_scope)))
-    return Calibration(
-        first=Logistic.fit(x, np.array(first, dtype=int), weights),
-        second=Logistic.fit(x, np.array(second, dtype=int), weights),
-        top3=Logistic.fit(x, np.array(top3, dtype=int), weights),
-        samples=len(samples),
-        loo_top1=float(loo_top1),
-    )
+    """Learn the confidence of a knowledge base from its own questions (see `training_set`)."""
+    return fit(training_set(scorer, entries, topics, background, extra))

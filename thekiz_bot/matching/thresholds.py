@@ -9,10 +9,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Policy:
     """What each decision needs, as probabilities from the knowledge base's own calibration
-    (matching/calibration.py). Chosen with bench/tune.py on the dev split only (a wrong direct
-    answer costs twice a right one, since people act on it); where policies tie, the more
-    cautious one. The dev split cannot tell `see_also` levels apart: 0.15 shows the second entry
-    when about one question in seven that looks like this meant it."""
+    (matching/calibration.py). Chosen with bench/tune.py on the dev split only, of the shipped
+    knowledge base and of the same with questions and answers only together (one policy for
+    every knowledge base; a wrong direct answer costs twice a right one, since people act on
+    it); where policies tie, the more cautious one. The dev split cannot tell `see_also` levels
+    apart: 0.15 shows the second entry when about one question in seven that looks like this
+    meant it."""
 
     # Answer directly when the first entry is at least this likely right.
     answer: float = 0.7
