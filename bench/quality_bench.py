@@ -160,8 +160,8 @@ def importer_phrasings(kb: KnowledgeBase, handbook: Path) -> tuple[KnowledgeBase
 
     entries, headed, keyed = [], 0, 0
     for entry in kb.entries:
-        segments = [re.sub(r"\s*\(.*?\)", "", part).strip()
-                    for part in re.split(r" – |; |, ", entry.source or "")]
+        source = re.sub(r"\s*\(.*?\)", "", entry.source or "")
+        segments = [part.strip() for part in re.split(r" – |; |, ", source)]
         named = [seg for seg in segments if seg in by_heading]
         if not named:
             entries.append(replace(entry, alternates=(), keywords=()))
