@@ -3,6 +3,9 @@ file changes or the cache is damaged, and never half-written by two processes.""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -121,3 +124,28 @@ def test_a_copy_elsewhere_keeps_its_own_directory(kb: Path, tmp_path: Path) -> N
     shutil.copytree(kb, copy)
     assert cache.load_matcher(kb, store).kb.directory == kb
     assert cache.load_matcher(copy, store).kb.directory == copy
+
+
+WARM_PROBE = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from thekiz_bot.matching import cache\n"
+    "matcher = cache.load_matcher(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+    "print(json.dumps([matcher.match(q).to_json() for q in sys.argv[3:]]))\n"
+    "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy'))))\n"
+)
+
+
+def test_a_cached_index_answers_alike_without_the_vectorisers(kb: Path, tmp_path: Path) -> None:
+    """A warm start reads the index as plain arrays: scikit-learn's text module, which costs most
+    of a start, is not imported, and the answers are those of the freshly built index."""
+    store = tmp_path / "cache"
+    built = cache.load_matcher(kb, store)
+    questions = ["was macht die prozessbegleitung", "prozesbegleitug", "PB erklärung",
+                 "Wie wird das Wetter morgen?", "hallo", "ansprechpartnerin ministerium"]
+    proc = subprocess.run([sys.executable, "-c", WARM_PROBE, str(kb), str(store), *questions],
+                          text=True, capture_output=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    answers, loaded = (json.loads(line) for line in proc.stdout.splitlines()[-2:])
+    assert answers == [built.match(q).to_json() for q in questions]
+    assert not [m for m in loaded if m.startswith("sklearn.feature_extraction")]

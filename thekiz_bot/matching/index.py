@@ -1,7 +1,9 @@
 """The search index of a knowledge base: every indexed text of every served entry and out-of-scope
 topic as hashed word and character TF-IDF vectors, plus the word statistics the scorer needs.
 
-Built once per knowledge base; immutable and picklable afterwards.
+Built once per knowledge base with scikit-learn; immutable and picklable afterwards. What a
+question needs (matching/features.py) is kept as plain numpy arrays and dictionaries, so that
+reading a cached index and answering from it does not import scikit-learn or scipy.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
+from thekiz_bot.matching.features import QueryVectoriser, SparseRows, WordTable
 from thekiz_bot.text.normalise import Vocabulary, normalise
 
 BACKGROUND_FILE = "background_de.txt"
+# Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
+# 100,000-entry knowledge base within memory and build-time limits.
+N_FEATURES = 2**20
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (3, 5)
 
 
 @dataclass
@@ -26,15 +32,11 @@ class Index:
     # scored alike, so "nearer to a topic than to any entry" is a like-for-like comparison.
     n_entries: int
     texts: list[str]                 # analysed text per indexed variant
-    word: HashingVectorizer
-    word_idf: TfidfTransformer
+    query: QueryVectoriser           # turns a question into the same features, without sklearn
     # Feature x variant (transposed), so a query multiplies only the rows of its own features.
-    word_matrix: sparse.csr_matrix
-    char: HashingVectorizer
-    char_idf: TfidfTransformer
-    char_matrix: sparse.csr_matrix
-    answer_matrix: sparse.csr_matrix
-    known_words: np.ndarray          # per hashed word feature: 1.0 if any indexed text has it
+    word_matrix: SparseRows
+    char_matrix: SparseRows
+    answer_matrix: SparseRows
     starts: np.ndarray               # first variant position of each entry and topic
     entry_tokens: list[frozenset[str]]  # every word of an entry: variants, keywords, answer
     answer_tokens: list[frozenset[str]]  # the words of each entry's answer alone
@@ -70,10 +72,6 @@ def load_background() -> list[str]:
     except FileNotFoundError:
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _float32(matrix: sparse.spmatrix) -> sparse.csr_matrix:
-    return sparse.csr_matrix(matrix, dtype=np.float32)
 
 
 def entry_variants(entry: FaqEntry) -> list[str]:
@@ -118,36 +116,14 @@ def build_index(
         token for text in (*entry_texts, *answers[:n_entries]) for token in text.split()
     )
 
-    # Both vectorisers hash their features: no vocabulary dictionaries, which keeps a
-    # 100,000-entry knowledge base within memory and build-time limits.
-    word = HashingVectorizer(
-        analyzer="word", ngram_range=(1, 2), token_pattern=r"\S+", n_features=2**20,
-        alternate_sign=False, norm=None, dtype=np.float32,
-    )
-    word_counts = word.transform(texts)
+    # Answers count as known words too: a question may use the answer's vocabulary.
+    vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
     # Generic German questions join the IDF statistics only: a knowledge base of 70
     # entries cannot tell on its own that "wie", "gibt es" or "brauche" say little.
     analysed_background = [t for t in (vocab.analyse(b) for b in background) if t]
-    word_idf = TfidfTransformer(sublinear_tf=True).fit(
-        sparse.vstack([word_counts, word.transform(analysed_background)])
-        if analysed_background else word_counts
+    query, word_matrix, char_matrix, answer_matrix = _vectorise(
+        texts, answers, analysed_background, vocabulary
     )
-    word_matrix = _float32(word_idf.transform(word_counts))
-    del word_counts
-    char = HashingVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False,
-        norm=None, dtype=np.float32,
-    )
-    char_counts = char.transform(texts)
-    char_idf = TfidfTransformer(sublinear_tf=True).fit(
-        sparse.vstack([char_counts, char.transform(analysed_background)])
-        if analysed_background else char_counts
-    )
-    char_matrix = _float32(char_idf.transform(char_counts))
-    del char_counts
-    answer_matrix = _float32(word_idf.transform(word.transform(answers)))
-    # Answers count as known words too: a question may use the answer's vocabulary.
-    vocabulary = sorted({t for text in (*texts, *answers) for t in text.split()})
     starts = np.searchsorted(np.asarray(owners), np.arange(n_entries + len(topics)))
     entry_tokens: list[set[str]] = [set(a.split()) for a in answers]
     for text, owner in zip(texts, owners, strict=True):
@@ -165,19 +141,13 @@ def build_index(
     by_initial: dict[str, list[str]] = {}
     for token in vocabulary:
         by_initial.setdefault(token[0], []).append(token)
-    word_by_feature = word_matrix.T.tocsr()
-    known_words = (np.diff(word_by_feature.indptr) > 0).astype(np.float32)
     return Index(
         n_entries=n_entries,
         texts=texts,
-        word=word,
-        word_idf=word_idf,
-        word_matrix=word_by_feature,
-        char=char,
-        char_idf=char_idf,
-        char_matrix=char_matrix.T.tocsr(),
-        answer_matrix=answer_matrix.T.tocsr(),
-        known_words=known_words,
+        query=query,
+        word_matrix=word_matrix,
+        char_matrix=char_matrix,
+        answer_matrix=answer_matrix,
         starts=starts,
         entry_tokens=[frozenset(t) for t in entry_tokens],
         answer_tokens=[frozenset(a.split()) for a in answers],
@@ -186,3 +156,55 @@ def build_index(
         vocabulary_set=frozenset(vocabulary),
         vocabulary_by_initial=by_initial,
     )
+
+
+def _vectorise(
+    texts: list[str], answers: list[str], background: list[str], vocabulary: list[str]
+) -> tuple[QueryVectoriser, SparseRows, SparseRows, SparseRows]:
+    """The TF-IDF matrices of the indexed texts and answers (feature x text), and what a
+    question needs to be turned into the same features."""
+    # Only building needs scikit-learn and scipy; a cached index is read and queried without.
+    from scipy import sparse
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+    def by_feature(matrix: sparse.spmatrix) -> SparseRows:
+        return SparseRows.of(sparse.csr_matrix(matrix, dtype=np.float32).T.tocsr())
+
+    word = HashingVectorizer(
+        analyzer="word", ngram_range=WORD_NGRAMS, token_pattern=r"\S+", n_features=N_FEATURES,
+        alternate_sign=False, norm=None, dtype=np.float32,
+    )
+    word_counts = word.transform(texts)
+    word_idf = TfidfTransformer(sublinear_tf=True).fit(
+        sparse.vstack([word_counts, word.transform(background)]) if background else word_counts
+    )
+    word_matrix = by_feature(word_idf.transform(word_counts))
+    del word_counts
+    char = HashingVectorizer(
+        analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=N_FEATURES, alternate_sign=False,
+        norm=None, dtype=np.float32,
+    )
+    char_counts = char.transform(texts)
+    char_idf = TfidfTransformer(sublinear_tf=True).fit(
+        sparse.vstack([char_counts, char.transform(background)]) if background else char_counts
+    )
+    char_matrix = by_feature(char_idf.transform(char_counts))
+    del char_counts
+    answer_matrix = by_feature(word_idf.transform(word.transform(answers)))
+    # The same vectorisers over the vocabulary, one word per row: a question's known words
+    # are then looked up, not hashed again.
+    words_char = char.transform(vocabulary)
+    table = WordTable(
+        rows={w: i for i, w in enumerate(vocabulary)},
+        # Every entry owns a variant, so the vocabulary is never empty; each word is one token.
+        unigram=word.transform(vocabulary).indices.astype(np.int64),
+        char_indptr=words_char.indptr.astype(np.int64),
+        char_columns=words_char.indices.astype(np.int64),
+        char_counts=words_char.data.astype(np.float32),
+    )
+    query = QueryVectoriser(
+        n_features=N_FEATURES, word_ngrams=WORD_NGRAMS, char_ngrams=CHAR_NGRAMS,
+        word_idf=np.asarray(word_idf.idf_), char_idf=np.asarray(char_idf.idf_),
+        known_words=word_matrix.nonempty(), table=table,
+    )
+    return query, word_matrix, char_matrix, answer_matrix

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from scipy import sparse
 
 from thekiz_bot.matching.index import Index
 from thekiz_bot.text.normalise import Vocabulary, normalise
@@ -31,18 +30,6 @@ class Weights:
     region: float = 0.10
     # Exponent of the share of the question's known words (idf-weighted) an entry contains.
     entry_coverage: float = 0.5
-
-
-def weigh_query(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear tf x idf, L2-normalised: TfidfTransformer.transform without its per-call input
-    validation, which costs more than the arithmetic for one short query."""
-    # float32 like the index: a float64 query would make scipy upcast the whole index per query.
-    weighted = counts.astype(np.float32)
-    weighted.data = ((1.0 + np.log(weighted.data)) * idf[weighted.indices]).astype(np.float32)
-    norm = np.sqrt(np.dot(weighted.data, weighted.data))
-    if norm > 0:
-        weighted.data /= norm
-    return weighted
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
@@ -106,16 +93,12 @@ class Scorer:
             return np.zeros(len(index.starts), dtype=np.float32), 0
         w = self.weights
 
-        word_counts = index.word.transform([corrected])
-        # Like a vocabulary-based vectoriser: words the index has never seen carry no weight.
-        word_counts.data *= index.known_words[word_counts.indices]
-        word_counts.eliminate_zeros()
-        word_q = weigh_query(word_counts, index.word_idf.idf_)
-        word_sim = np.asarray((word_q @ index.word_matrix).todense()).ravel()
+        word_q = index.query.word_vector(corrected)
+        word_sim = index.word_matrix.dot(*word_q)
         char_sim = self.char_similarity(plain)
         if corrected != plain:
             char_sim = np.maximum(char_sim, self.char_similarity(corrected))
-        answer_sim = np.asarray((word_q @ index.answer_matrix).todense()).ravel()
+        answer_sim = index.answer_matrix.dot(*word_q)
 
         variant_score = (w.word * word_sim + w.char * char_sim).astype(np.float32)
         left_out = index.owner(exclude) if exclude is not None else -1
@@ -149,9 +132,7 @@ class Scorer:
         return np.clip(scores, 0.0, 1.0), len(corrected.split())
 
     def char_similarity(self, analysed: str) -> np.ndarray:
-        index = self.index
-        query = weigh_query(index.char.transform([analysed]), index.char_idf.idf_)
-        return np.asarray((query @ index.char_matrix).todense()).ravel()
+        return self.index.char_matrix.dot(*self.index.query.char_vector(analysed))
 
     def fuzzy(self, plain: str, pos: int, exclude: int | None = None) -> float:
         best = 0.0
