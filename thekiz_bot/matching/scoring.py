@@ -6,6 +6,7 @@ question the knowledge base knows at all. One score in [0, 1] per entry and per 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,8 +116,8 @@ class Scorer:
         ])
         known = [t for t in set(corrected.split()) if t in index.token_idf]
         known_mass = sum(index.token_idf[t] for t in known)
-        for pos in top:
-            scores[pos] += w.fuzzy * self.fuzzy(plain, pos, exclude)
+        for pos, fuzzy in zip(top, self.fuzzy(plain, top.tolist(), exclude), strict=True):
+            scores[pos] += w.fuzzy * fuzzy
             if known_mass and w.entry_coverage:
                 # How much of what the question is about does this entry know at all?
                 tokens = (index.tokens_without(pos, exclude) if pos == left_out and exclude is not None
@@ -134,15 +135,30 @@ class Scorer:
     def char_similarity(self, analysed: str) -> np.ndarray:
         return self.index.char_matrix.dot(*self.index.query.char_vector(analysed))
 
-    def fuzzy(self, plain: str, pos: int, exclude: int | None = None) -> float:
-        best = 0.0
-        start = int(self.index.starts[pos])
-        for i, text in enumerate(self.index.variants(pos)):
-            if start + i == exclude:
-                continue
-            ratio = fuzz.ratio(plain, text)
-            token_set = fuzz.token_set_ratio(plain, text)
-            # token_set is 100 for any subset; weigh it by how much of the query it covers.
-            coverage = min(len(plain), len(text)) / max(len(plain), len(text), 1)
-            best = max(best, ratio, token_set * (0.5 + 0.5 * coverage))
-        return best / 100.0
+    def fuzzy(self, plain: str, positions: Sequence[int], exclude: int | None = None
+              ) -> list[float]:
+        """Per entry or topic in `positions`: the best rapidfuzz similarity in [0, 1] of the
+        question to one of its texts (but `exclude`), `ratio` or a coverage-weighted
+        `token_set_ratio`. All texts in one call: per-pair calls from Python cost more than
+        the scoring."""
+        index = self.index
+        choices: list[str] = []
+        bounds = [0]
+        for pos in positions:
+            start = int(index.starts[pos])
+            texts = index.variants(pos)
+            if exclude is not None and start <= exclude < start + len(texts):
+                texts = texts[:exclude - start] + texts[exclude - start + 1:]
+            choices += texts
+            bounds.append(len(choices))
+        if not choices:
+            return [0.0] * len(positions)
+        ratio = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.float64)[0]
+        token_set = process.cdist([plain], choices, scorer=fuzz.token_set_ratio,
+                                  dtype=np.float64)[0]
+        # token_set is 100 for any subset; weigh it by how much of the query it covers.
+        lengths = np.array([len(text) for text in choices])
+        coverage = np.minimum(len(plain), lengths) / np.maximum(np.maximum(len(plain), lengths), 1)
+        best = np.maximum(ratio, token_set * (0.5 + 0.5 * coverage))
+        return [float(best[a:b].max()) / 100.0 if b > a else 0.0
+                for a, b in zip(bounds, bounds[1:], strict=False)]
