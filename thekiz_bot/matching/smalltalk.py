@@ -31,7 +31,10 @@ class SmalltalkMatcher:
         tokens = normalise(text).split()
         if not tokens:
             return None
+        present = set(tokens)
         for pattern, intent in self._patterns:
+            if pattern[0] not in present:  # cannot occur; most patterns, for most questions
+                continue
             n = len(pattern)
             for start in range(len(tokens) - n + 1):
                 if tuple(tokens[start : start + n]) != pattern:
