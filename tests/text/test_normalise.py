@@ -94,3 +94,20 @@ def test_umlauts_equal_their_ascii_spellings(text: str) -> None:
     ascii_form = (text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
                   .replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue").replace("ß", "ss"))
     assert normalise(text) == normalise(ascii_form)
+
+
+def test_input_cleaning_drops_invisible_and_control_characters() -> None:
+    assert clean_input("Ko\u200bordi\u2060nator\u00ad  ") == "Koordinator"
+    assert clean_input("a\x00b\x07c\td\u2028e\nf") == "a b c d\u2028e\nf"
+    assert clean_input("\ue000privat \U000e0001") == "privat"
+
+
+def test_printable_text_holds_nothing_the_cleaning_would_change() -> None:
+    """clean_input skips its character loop for printable text: that is only right while no
+    printable character is invisible (Cf), a control, surrogate, private or unassigned one."""
+    import sys
+    import unicodedata
+
+    changed = {"Cf", "Cc", "Cs", "Co", "Cn"}
+    assert not [hex(c) for c in range(sys.maxunicode + 1)
+                if chr(c).isprintable() and unicodedata.category(chr(c)) in changed]

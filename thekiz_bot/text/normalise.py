@@ -34,6 +34,8 @@ _SPELLED_OUT = {"ä": "ae", "ö": "oe", "ü": "ue"}  # casefold already turns ß
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _HYPHENATED = re.compile(r"\b([0-9a-z]+(?:-[0-9a-z]+)+)\b")
 
+_BLANKS = re.compile(r"[ \t\r\f\v]+")
+
 _SUFFIXES = ("innen", "erin", "ern", "en", "er", "es", "in", "e", "n", "s")
 _MIN_STEM = 4
 
@@ -43,16 +45,20 @@ def clean_input(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text[: limit * 2])
-    chars = []
-    for ch in text:
-        category = unicodedata.category(ch)
-        if category == "Cf":
-            continue  # zero-width and direction marks sit inside words: drop them
-        if category in ("Cc", "Cs", "Co", "Cn"):
-            chars.append("\n" if ch == "\n" else " ")
-        else:
-            chars.append(ch)
-    return re.sub(r"[ \t\r\f\v]+", " ", "".join(chars)).strip()[:limit]
+    # Printable text has no character of the categories below (the common case: this runs
+    # several times per question, and the loop costs more than the rest of it).
+    if not text.isprintable():
+        chars = []
+        for ch in text:
+            category = unicodedata.category(ch)
+            if category == "Cf":
+                continue  # zero-width and direction marks sit inside words: drop them
+            if category in ("Cc", "Cs", "Co", "Cn"):
+                chars.append("\n" if ch == "\n" else " ")
+            else:
+                chars.append(ch)
+        text = "".join(chars)
+    return _BLANKS.sub(" ", text).strip()[:limit]
 
 
 def fold(text: str) -> str:
