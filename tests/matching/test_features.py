@@ -15,7 +15,13 @@ from sklearn.utils.murmurhash import murmurhash3_32 as sklearn_murmurhash
 from tests.helpers.kb import write_mini_kb
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.matching.features import SparseRows, feature_column, murmurhash3_32
-from thekiz_bot.matching.index import CHAR_NGRAMS, N_FEATURES, WORD_NGRAMS, Index
+from thekiz_bot.matching.index import (
+    CHAR_NGRAMS,
+    N_FEATURES,
+    WORD_NGRAMS,
+    Index,
+    char_ngram_counts,
+)
 from thekiz_bot.matching.matcher import Matcher
 
 WORD = HashingVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, token_pattern=r"\S+",
@@ -118,3 +124,16 @@ def test_a_question_of_unknown_words_has_no_word_features(index: Index) -> None:
     assert not index.word_matrix.dot(columns, weights).any()
     # Its character n-grams still count (typos, compounds).
     assert len(index.query.char_vector("quxfoo blarg")[0]) > 0
+
+
+def test_indexed_texts_get_the_vectorisers_character_counts(index: Index) -> None:
+    """The build adds a text's character n-grams up from its words' (far quicker than
+    n-gramming every text): the very matrix HashingVectorizer gives."""
+    # Every text, some twice, and texts repeating words.
+    texts = [*index.texts, *index.texts[:3], " ".join(index.texts[0].split() * 3)]
+    ours = char_ngram_counts(index.query.table, texts)
+    expected = CHAR.transform(texts)
+    assert ours.shape == expected.shape
+    assert ours.indptr.tolist() == expected.indptr.tolist()
+    assert ours.indices.tolist() == expected.indices.tolist()
+    assert ours.data.dtype == np.float32 and ours.data.tobytes() == expected.data.tobytes()

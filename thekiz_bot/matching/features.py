@@ -97,6 +97,19 @@ def weigh(columns: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarra
     return weighted
 
 
+def row_positions(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of every entry of the given CSR rows, row after row, and each row's length."""
+    starts = indptr[rows]
+    lengths = indptr[rows + 1] - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return np.arange(len(offsets)) + offsets, lengths
+
+
+def char_words(text: str) -> list[str]:
+    """The words analyzer="char_wb" takes n-grams of (it never crosses a space)."""
+    return _WHITE_SPACES.sub(" ", text.lower()).split()
+
+
 @dataclass(frozen=True)
 class SparseRows:
     """A CSR matrix as plain arrays: row f holds the weight of feature f in every indexed text."""
@@ -123,14 +136,9 @@ class SparseRows:
         out = np.zeros(self.n_columns, dtype=np.float32)
         if len(rows) == 0:
             return out
-        starts = self.indptr[rows]
-        lengths = self.indptr[rows + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
+        positions, lengths = row_positions(self.indptr, rows)
+        if len(positions) == 0:
             return out
-        # Positions of every entry of the chosen rows, row after row.
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        positions = np.arange(total) + offsets
         products = self.data[positions] * np.repeat(weights.astype(np.float32), lengths)
         # add.at adds in order and unbuffered: repeated columns accumulate like scipy's loop.
         np.add.at(out, self.indices[positions], products)
@@ -181,7 +189,7 @@ class QueryVectoriser:
         table, n = self.table, self.n_features
         columns: list[np.ndarray] = []
         counts: list[np.ndarray] = []
-        for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        for word in char_words(text):
             row = table.rows.get(word)
             if row is not None:
                 start, end = table.char_indptr[row], table.char_indptr[row + 1]

@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
 from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
-from thekiz_bot.matching.features import QueryVectoriser, SparseRows, WordTable
+from thekiz_bot.matching.features import (
+    QueryVectoriser,
+    SparseRows,
+    WordTable,
+    char_words,
+    row_positions,
+)
 from thekiz_bot.text.normalise import Vocabulary, normalise
 
 BACKGROUND_FILE = "background_de.txt"
@@ -184,15 +191,8 @@ def _vectorise(
         analyzer="char_wb", ngram_range=CHAR_NGRAMS, n_features=N_FEATURES, alternate_sign=False,
         norm=None, dtype=np.float32,
     )
-    char_counts = char.transform(texts)
-    char_idf = TfidfTransformer(sublinear_tf=True).fit(
-        sparse.vstack([char_counts, char.transform(background)]) if background else char_counts
-    )
-    char_matrix = by_feature(char_idf.transform(char_counts))
-    del char_counts
-    answer_matrix = by_feature(word_idf.transform(word.transform(answers)))
-    # The same vectorisers over the vocabulary, one word per row: a question's known words
-    # are then looked up, not hashed again.
+    # The same vectorisers over the vocabulary, one word per row: a question's known words are
+    # looked up, not hashed again, and the indexed texts' character n-grams are their words'.
     words_char = char.transform(vocabulary)
     table = WordTable(
         rows={w: i for i, w in enumerate(vocabulary)},
@@ -202,9 +202,45 @@ def _vectorise(
         char_columns=words_char.indices.astype(np.int64),
         char_counts=words_char.data.astype(np.float32),
     )
+    char_counts = char_ngram_counts(table, texts)
+    char_idf = TfidfTransformer(sublinear_tf=True).fit(
+        sparse.vstack([char_counts, char.transform(background)]) if background else char_counts
+    )
+    char_matrix = by_feature(char_idf.transform(char_counts))
+    del char_counts
+    answer_matrix = by_feature(word_idf.transform(word.transform(answers)))
     query = QueryVectoriser(
         n_features=N_FEATURES, word_ngrams=WORD_NGRAMS, char_ngrams=CHAR_NGRAMS,
         word_idf=np.asarray(word_idf.idf_), char_idf=np.asarray(char_idf.idf_),
         known_words=word_matrix.nonempty(), table=table,
     )
     return query, word_matrix, char_matrix, answer_matrix
+
+
+_CHUNK = 20_000
+
+
+def char_ngram_counts(table: WordTable, texts: list[str]) -> Any:
+    """The character n-gram counts of the texts (a scipy CSR matrix), as the char_wb
+    HashingVectorizer gives them, added up from their words' rows in the table: a knowledge
+    base repeats the same few words in hundreds of thousands of texts, and n-gramming each
+    text in Python took most of the build. Every word of an indexed text is in the table."""
+    from scipy import sparse
+
+    parts = []
+    for first in range(0, len(texts), _CHUNK):
+        chunk = texts[first:first + _CHUNK]
+        words, owners = [], []
+        for i, text in enumerate(chunk):
+            for word in char_words(text):
+                words.append(table.rows[word])
+                owners.append(i)
+        positions, lengths = row_positions(table.char_indptr, np.array(words, dtype=np.int64))
+        counts = sparse.csr_matrix(
+            (table.char_counts[positions],
+             (np.repeat(np.array(owners, dtype=np.int64), lengths), table.char_columns[positions])),
+            shape=(len(chunk), N_FEATURES), dtype=np.float32,
+        )
+        counts.sum_duplicates()  # duplicates summed, columns sorted: as the vectoriser leaves them
+        parts.append(counts)
+    return sparse.vstack(parts, format="csr")

@@ -22,6 +22,8 @@ _HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6});")
 # Gender forms: Koordinator*innen, Sozialplaner:innen, Partner_innen, Kolleg/-innen, Akteur·innen,
 # and the singular forms *in / :in. The star may be markdown-escaped in converted PDFs.
 _GENDER_SUFFIX = re.compile(r"(?<=\w)(?:\\?\*|:|_|·|/-?|\()(in(?:nen)?)\)?(?![a-zäöüß])", re.I)
+# A gender form needs one of these before its "in"/"innen".
+_GENDER_MARKS = ("*", ":", "_", "·", "/", "(")
 _BINNEN_I = re.compile(r"(?<=[a-zäöüß])I(?:nnen|n)(?![a-zäöüß])")
 # The one umlaut policy. For matching, "ä", "ae" and "a" are one letter: people type all three
 # ("Bürgermeister", "Buergermeister", "Burgermeister"). For names (ids, file names), umlauts are
@@ -37,6 +39,10 @@ _HYPHENATED = re.compile(r"\b([0-9a-z]+(?:-[0-9a-z]+)+)\b")
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
 
 _SUFFIXES = ("innen", "erin", "ern", "en", "er", "es", "in", "e", "n", "s")
+# The suffixes by their last letter, in the order above: a word is only tried against those.
+_SUFFIXES_BY_LAST = {
+    last: tuple(s for s in _SUFFIXES if s.endswith(last)) for last in {s[-1] for s in _SUFFIXES}
+}
 _MIN_STEM = 4
 
 
@@ -82,21 +88,31 @@ def normalise(text: str) -> str:
     text = clean_input(text)
     if not text:
         return ""
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _HTML_ENTITY.sub(" ", text)
-    text = _MARKDOWN_ESCAPE.sub(r"\1", text)
-    text = _BINNEN_I.sub("", text)
-    text = _GENDER_SUFFIX.sub("", text)
+    # Each pattern is run only when the text has a character it cannot match without: most
+    # texts have none, and looking for a character costs far less than running a pattern
+    # (this runs for every indexed text and several times per question).
+    if "[" in text:
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "&" in text:
+        text = _HTML_ENTITY.sub(" ", text)
+    if "\\" in text:
+        text = _MARKDOWN_ESCAPE.sub(r"\1", text)
+    if "I" in text:
+        text = _BINNEN_I.sub("", text)
+    if any(mark in text for mark in _GENDER_MARKS):
+        text = _GENDER_SUFFIX.sub("", text)
     text = fold(text)
-    # Keep hyphenated compounds findable both as parts and as one word.
-    text = _HYPHENATED.sub(lambda m: m.group(1) + " " + m.group(1).replace("-", ""), text)
+    if "-" in text:
+        # Keep hyphenated compounds findable both as parts and as one word.
+        text = _HYPHENATED.sub(lambda m: m.group(1) + " " + m.group(1).replace("-", ""), text)
     return _NON_WORD.sub(" ", text).strip()
 
 
 def stem(token: str) -> str:
     """A light German suffix stripper: enough to join singular/plural and inflected forms."""
-    for suffix in _SUFFIXES:
+    for suffix in _SUFFIXES_BY_LAST.get(token[-1:], ()):
         if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_STEM:
             return token[: -len(suffix)]
     return token
