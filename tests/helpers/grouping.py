@@ -1,14 +1,12 @@
-"""The grouping of question wordings as first written, for comparison with the fast one: every
-key against every group so far, in Python, the keys in the order first asked."""
+"""The grouping of question wordings in plain Python, for comparison with the fast one: every
+key against every representative so far, the keys in the order first asked."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from rapidfuzz import process
-
-from thekiz_bot.text.grouping import AskedWording, QuestionGroup, similarity
+from thekiz_bot.text.grouping import REPRESENTATIVES, AskedWording, QuestionGroup, similarity
 from thekiz_bot.text.normalise import normalise
 
 
@@ -17,17 +15,22 @@ def key_of(text: str, analyse: Callable[[str], str]) -> str:
 
 
 def reference_members(keys: Sequence[str]) -> list[list[str]]:
-    """Each key joins the most similar group representative (≥ 85, the earliest on ties)."""
-    reps: list[str] = []
+    """Each key joins the group with the most similar of its first three keys (≥ 85, the
+    earliest group on ties), or starts a group."""
+    reps: list[tuple[str, int]] = []
     members: list[list[str]] = []
     for key in keys:
-        match = process.extractOne(key, reps, scorer=lambda a, b, **_: similarity(a, b),
-                                   score_cutoff=85.0) if reps else None
-        if match is None:
-            reps.append(key)
-            members.append([key])
-        else:
-            members[match[2]].append(key)
+        best, best_score = -1, 85.0
+        for rep, group in reps:
+            score = similarity(key, rep)
+            if score > best_score or (score == best_score and (best < 0 or group < best)):
+                best, best_score = group, score
+        if best < 0:
+            best = len(members)
+            members.append([])
+        members[best].append(key)
+        if len(members[best]) <= REPRESENTATIVES:
+            reps.append((key, best))
     return members
 
 

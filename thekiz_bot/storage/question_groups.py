@@ -4,8 +4,9 @@ between two calls it groups only the wordings asked since (`text.grouping.assign
 
 Tables (owned here): `question_group_state` (one row: what the grouping was computed with, up
 to which question, and a generation that changes with every write), `question_group_keys` (each
-analysed wording, ordered by the question that first asked it, with its group's representative)
-and `question_group_wordings` (each exact wording → its analysed form).
+analysed wording, ordered by the question that first asked it, with its group: the id of the
+group's first key, in the column `representative`) and `question_group_wordings` (each exact
+wording → its analysed form).
 
 The stored grouping is always the one that grouping the retained log from scratch gives:
 wordings are grouped in the order first asked, and a wording's group depends only on those
@@ -20,12 +21,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from thekiz_bot.storage.database import Database
 from thekiz_bot.storage.questions import QuestionLog
-from thekiz_bot.text.grouping import assign, grouping_fingerprint, grouping_key
+from thekiz_bot.text.grouping import (
+    REPRESENTATIVES,
+    assign,
+    grouping_fingerprint,
+    grouping_key,
+)
 from thekiz_bot.text.normalise import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -37,7 +44,7 @@ _ATTEMPTS = 3
 
 @dataclass
 class GroupKey:
-    """One analysed wording: `group` is the id of its group's representative key."""
+    """One analysed wording: `group` is the id of its group's first key."""
 
     id: int
     text: str
@@ -59,7 +66,7 @@ class Grouping:
     by_text: dict[str, int] = field(default_factory=dict)  # analysed text → key id
 
     def group_of(self, text: str) -> int | None:
-        """The group (its representative's key id) of an exact wording, None if not grouped."""
+        """The group (its first key's id) of an exact wording, None if not grouped."""
         key_id = self.wordings.get(text)
         return None if key_id is None else self.keys[key_id].group
 
@@ -87,13 +94,24 @@ class _Conflict(Exception):
     """Someone else wrote the grouping since it was read."""
 
 
-def _regroup(keys: Sequence[GroupKey], representatives: list[GroupKey]) -> None:
-    """Assign `keys` (in order) after the groups of `representatives` (extended in place)."""
-    numbers = assign([k.text for k in keys], [r.text for r in representatives])
-    for key, number in zip(keys, numbers, strict=True):
-        if number == len(representatives):
-            representatives.append(key)
-        key.group = representatives[number].id
+def _regroup(keys: Sequence[GroupKey], earlier: Sequence[GroupKey]) -> None:
+    """Assign `keys` (in order) after the groups of the keys `earlier` (in order)."""
+    founders: list[int] = []  # group number → the group's id (its first key's)
+    number: dict[int, int] = {}
+    represented: Counter[int] = Counter()
+    representatives: list[tuple[str, int]] = []
+    for key in earlier:
+        if key.group not in number:
+            number[key.group] = len(founders)
+            founders.append(key.group)
+        n = number[key.group]
+        if represented[n] < REPRESENTATIVES:
+            represented[n] += 1
+            representatives.append((key.text, n))
+    for key, n in zip(keys, assign([k.text for k in keys], representatives), strict=True):
+        if n == len(founders):
+            founders.append(key.id)
+        key.group = founders[n]
 
 
 class QuestionGroups:
@@ -178,8 +196,7 @@ class QuestionGroups:
             ordered = grouping.in_order()
             kept = [k for k in ordered if k.first_id < grouping.redo_from]
             changes.regrouped = [k for k in ordered if k.first_id >= grouping.redo_from]
-            representatives = [k for k in kept if k.group == k.id]
-            _regroup(changes.regrouped, representatives)
+            _regroup(changes.regrouped, kept)
             grouping.redo_from = None
         newest = self._questions.latest_id()
         if newest <= grouping.seen_id:
@@ -203,9 +220,8 @@ class QuestionGroups:
             grouping.wordings[text] = key_id
             changes.wordings.append((text, key_id, question_id))
         if changes.keys:
-            representatives = [k for k in grouping.in_order()
-                               if k.group == k.id and k.first_id <= grouping.seen_id]
-            _regroup(changes.keys, representatives)
+            _regroup(changes.keys, [k for k in grouping.in_order()
+                                    if k.first_id <= grouping.seen_id])
         grouping.seen_id = newest
         grouping.seen_count += len(asked)
         return changes

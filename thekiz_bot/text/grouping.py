@@ -12,7 +12,7 @@ keeps its grouping (`storage.question_groups`) and assigns only new wordings.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,12 +24,15 @@ from thekiz_bot.text.normalise import Vocabulary, normalise
 # Wordings this similar (rapidfuzz, 0-100) after the matcher's analysis (stop words out, stems,
 # synonyms) count as one question: typos, case, word order and filler words.
 GROUP_SIMILARITY = 85.0
+# A group is represented by its first few wordings: a later one joins it when it is like any
+# of them, so that a group whose first wording has a typo still gathers the correct spelling.
+REPRESENTATIVES = 3
 # Wordings compared with the groups at once: bounds the filter's score matrix (uint8), and
 # keeps the comparisons within a chunk (every pair) few.
 _CHUNK = 256
 # Part of the fingerprint of a stored grouping: bump it when `similarity` or the grouping order
 # changes, so that groups stored by an older version are built again.
-GROUPING_FORMAT = 1
+GROUPING_FORMAT = 2
 # Analysed together with the vocabulary: a change to the text analysis changes the fingerprint.
 _PROBES = ("Wie viel Geld bekommt ein ThEKiZ im Jahr? Förderanträge für Kitas",
            "Wer ist zuständig für Erzieher*innen, Kinder und Familienzentren?")
@@ -104,32 +107,36 @@ def _bounds(queries: Sequence[str], sorted_queries: Sequence[str], choices: Sequ
 
 
 def _best_group(key: str, options: list[tuple[int, int]], reps: Sequence[str],
-                threshold: float) -> int:
-    """The group (of (bound, group) options) whose representative is most similar to `key`,
-    the earliest on ties; -1 when none reaches `threshold`. Options are tried by falling bound,
-    and the search stops once no bound can beat the best score found."""
+                rep_groups: Sequence[int], threshold: float) -> int:
+    """The group of the representative (of (bound, representative) options) most similar to
+    `key`, the earliest group on ties; -1 when none reaches `threshold`. Options are tried by
+    falling bound, and the search stops once no bound can beat the best score found."""
     best, best_score = -1, threshold
-    for bound, group in sorted(options, key=lambda o: (-o[0], o[1])):
+    for bound, rep in sorted(options, key=lambda o: (-o[0], rep_groups[o[1]])):
         if bound + 1.0 < best_score:
             break
-        score = similarity(key, reps[group])
+        score, group = similarity(key, reps[rep]), rep_groups[rep]
         if score > best_score or (score == best_score and (best < 0 or group < best)):
             best, best_score = group, score
     return best
 
 
-def assign(keys: Sequence[str], representatives: Sequence[str] = (),
+def assign(keys: Sequence[str], representatives: Sequence[tuple[str, int]] = (),
            threshold: float = GROUP_SIMILARITY) -> list[int]:
-    """Greedy grouping, continued: `representatives` are those of the groups so far, in the
-    order the groups were started. Each key, in order, joins the group whose representative it
-    is most similar to (the earliest on ties), or starts a new group with itself as the
-    representative. Returns each key's group number (new groups numbered on from the given).
+    """Greedy grouping, continued. `representatives` are (key, group number) of the groups so
+    far: each group's first REPRESENTATIVES keys, groups numbered in the order they were
+    started. Each key, in order, joins the group with the representative it is most similar
+    to (the earliest group on ties), or starts a new group; the first keys of a group
+    represent it. Returns each key's group number (new groups numbered on from the given).
 
     A key's group depends only on the keys before it, so assigning keys one batch after the
     other gives the groups of assigning them all at once: that is what lets the bot keep its
     grouping and add only what was asked since.
     """
-    reps: list[str] = list(representatives)
+    reps = [text for text, _ in representatives]
+    rep_groups = [group for _, group in representatives]
+    represented = Counter(rep_groups)  # representatives per group
+    groups = max(rep_groups, default=-1) + 1
     sorted_reps = [_sorted_tokens(r) for r in reps]
     sorted_keys = [_sorted_tokens(k) for k in keys]
     group_of: list[int] = []
@@ -139,17 +146,20 @@ def assign(keys: Sequence[str], representatives: Sequence[str] = (),
         chunk_sorted = [sorted_keys[i] for i in chunk]
         against_reps = _bounds(chunk_keys, chunk_sorted, reps, sorted_reps, threshold)
         within = _bounds(chunk_keys, chunk_sorted, chunk_keys, chunk_sorted, threshold)
-        started: dict[int, int] = {}  # row in the chunk → the group it started
+        as_rep: dict[int, int] = {}  # row in the chunk → its index among the representatives
         for row, i in enumerate(chunk):
             options = [(int(against_reps[row, j]), int(j))
                        for j in np.flatnonzero(against_reps[row])]
-            options += [(int(within[row, j]), started[int(j)])
-                        for j in np.flatnonzero(within[row, :row]) if int(j) in started]
-            best = _best_group(keys[i], options, reps, threshold)
+            options += [(int(within[row, j]), as_rep[int(j)])
+                        for j in np.flatnonzero(within[row, :row]) if int(j) in as_rep]
+            best = _best_group(keys[i], options, reps, rep_groups, threshold)
             if best < 0:
-                best = len(reps)
-                started[row] = best
+                best, groups = groups, groups + 1
+            if represented[best] < REPRESENTATIVES:
+                represented[best] += 1
+                as_rep[row] = len(reps)
                 reps.append(keys[i])
+                rep_groups.append(best)
                 sorted_reps.append(sorted_keys[i])
             group_of.append(best)
     return group_of
@@ -175,8 +185,7 @@ def group_questions(wordings: Iterable[AskedWording], analyse: Callable[[str], s
     """Logged wordings → groups of near-identical questions, the most asked first.
 
     Wordings are grouped in the order given (the question log's: the first asked first), so
-    a group's representative is its earliest wording; the group is named after its most
-    frequent one.
+    a group is represented by its earliest wordings; it is named after its most frequent one.
     """
     exact: dict[str, list[AskedWording]] = defaultdict(list)
     for wording in wordings:
@@ -185,7 +194,7 @@ def group_questions(wordings: Iterable[AskedWording], analyse: Callable[[str], s
             exact[key].append(wording)
     keys = list(exact)
     members: dict[int, list[str]] = defaultdict(list)
-    for key, group in zip(keys, assign(keys, (), threshold), strict=True):
+    for key, group in zip(keys, assign(keys, threshold=threshold), strict=True):
         members[group].append(key)
     groups = [describe([w for k in group for w in exact[k]], len(group))
               for group in members.values()]
