@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from thekiz_bot.knowledge.loader import load_knowledge  # noqa: E402
 from thekiz_bot.storage.database import Database  # noqa: E402
 from thekiz_bot.storage.records import Records  # noqa: E402
+from thekiz_bot.text.grouping import assign, grouping_key  # noqa: E402
 from thekiz_bot.text.normalise import Vocabulary  # noqa: E402
 
 SUBJECTS = ["Jahresbericht", "Förderantrag", "Fachtag", "Koordinatorin", "Prozessbegleitung",
@@ -117,6 +118,27 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float, float, 
     return wall, cpu, after.ru_maxrss / 1024, proc.returncode
 
 
+def grouping_variants(db_path: Path) -> str:
+    """Groups of the log's wordings without a direct answer: as stored (in the order asked, the
+    first three wordings represent a group), with only the first wording, and in the order of
+    the most frequent wording first (the grouping before it was stored)."""
+    kb = load_knowledge(ROOT / "knowledge")
+    vocab = Vocabulary.build(kb.synonyms, kb.stopwords)
+    db = Database(db_path)
+    counts: dict[str, int] = {}
+    for _, text in Records(db).questions.without_answer(0, 2**62):
+        key = grouping_key(text, vocab.analyse)
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    db.close()
+    asked = list(counts)
+    frequent = sorted(counts, key=lambda k: (-counts[k], k))
+    stored = len(set(assign(asked)))
+    first_only = len(set(assign(asked, per_group=1)))
+    by_frequency = len(set(assign(frequent, per_group=1)))
+    return f"{stored} / {first_only} / {by_frequency}"
+
+
 def statistik_child(db_path: Path, knowledge: Path) -> None:
     """/statistik as the bot answers it, in a process of its own started on the grown database:
     the first call after the start, a call after 20 new questions, and a call when nothing was
@@ -155,6 +177,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--statistik-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--variants", action="store_true",
+                        help="also count the groups of other grouping orders (slow at 100k)")
     args = parser.parse_args()
     if args.statistik_child:
         statistik_child(*args.statistik_child)
@@ -164,6 +188,7 @@ def main() -> int:
           "`report --apply-suggestions` wall / CPU | peak RSS | `/statistik` in a fresh process: "
           "first call / after 20 new questions / unchanged |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    variants: list[str] = []
     for size in args.sizes:
         work = Path(tempfile.mkdtemp(prefix="report-bench-"))
         try:
@@ -181,6 +206,8 @@ def main() -> int:
             apply_wall, apply_cpu, apply_rss, apply_code = run_cli(
                 ["report", "--apply-suggestions"], env)
             assert cold_code == 0 and code == 0 and apply_code == 0
+            if args.variants:
+                variants.append(f"| {size:,} | {grouping_variants(db_path)} |")
             first, after_new, unchanged, groups = statistik_ms(db_path, kb)
             print(f"| {size:,} | {distinct:,} | {groups:,} | {cold_wall:.1f} s / {cold_cpu:.1f} s "
                   f"| {wall:.1f} s / {cpu:.1f} s | {apply_wall:.1f} s / {apply_cpu:.1f} s | "
@@ -188,6 +215,10 @@ def main() -> int:
                   f"{first:.0f} / {after_new:.0f} / {unchanged:.0f} ms |", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    if variants:
+        print("\n| logged questions | groups: first three wordings represent a group (stored) / "
+              "only the first / most frequent wording first (before) |\n|---:|---:|")
+        print("\n".join(variants))
     return 0
 
 

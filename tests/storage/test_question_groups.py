@@ -247,3 +247,20 @@ def test_a_locked_database_still_gives_the_groups(db_path: Path, vocab: Vocabula
     assert records.statistics.top_unanswered(vocab, limit=ALL) == expected
     assert records.db.query("SELECT COUNT(*) AS n FROM question_group_state")[0]["n"] == 1
     assert QuestionGroups(records.db).current(vocab).seen_id == records.questions.latest_id()
+
+
+def test_the_bot_and_the_command_line_grouping_the_same_database_agree(
+        db_path: Path, vocab: Vocabulary) -> None:
+    """The bot keeps the grouping in memory; `report` in another process stores newer groups
+    meanwhile: the bot notices and reads them instead of building on its old copy."""
+    bot, cli = Records(Database(db_path)), Records(Database(db_path))
+    rng = random.Random(21)
+    _ask(bot, rng, 80, 0)
+    assert bot.statistics.top_unanswered(vocab, limit=ALL) == from_scratch(bot.db, vocab)
+    _ask(bot, rng, 30, 80)
+    assert (StatisticsQuery(cli.db).top_unanswered(vocab, limit=ALL)
+            == from_scratch(cli.db, vocab))
+    _ask(bot, rng, 30, 110)
+    assert bot.statistics.top_unanswered(vocab, limit=ALL) == from_scratch(bot.db, vocab)
+    keys = [str(r["key"]) for r in bot.db.query("SELECT key FROM question_group_keys")]
+    assert len(keys) == len(set(keys))

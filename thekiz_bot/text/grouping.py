@@ -122,9 +122,9 @@ def _best_group(key: str, options: list[tuple[int, int]], reps: Sequence[str],
 
 
 def assign(keys: Sequence[str], representatives: Sequence[tuple[str, int]] = (),
-           threshold: float = GROUP_SIMILARITY) -> list[int]:
+           threshold: float = GROUP_SIMILARITY, per_group: int = REPRESENTATIVES) -> list[int]:
     """Greedy grouping, continued. `representatives` are (key, group number) of the groups so
-    far: each group's first REPRESENTATIVES keys, groups numbered in the order they were
+    far: each group's first `per_group` keys, groups numbered in the order they were
     started. Each key, in order, joins the group with the representative it is most similar
     to (the earliest group on ties), or starts a new group; the first keys of a group
     represent it. Returns each key's group number (new groups numbered on from the given).
@@ -155,7 +155,7 @@ def assign(keys: Sequence[str], representatives: Sequence[tuple[str, int]] = (),
             best = _best_group(keys[i], options, reps, rep_groups, threshold)
             if best < 0:
                 best, groups = groups, groups + 1
-            if represented[best] < REPRESENTATIVES:
+            if represented[best] < per_group:
                 represented[best] += 1
                 as_rep[row] = len(reps)
                 reps.append(keys[i])
