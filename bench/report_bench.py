@@ -147,10 +147,11 @@ def statistik_child(db_path: Path, knowledge: Path) -> None:
     vocab = Vocabulary.build(kb.synonyms, kb.stopwords)  # the matcher's, built at start-up
     records = Records(Database(db_path))
 
-    def timed() -> float:
-        began = time.perf_counter()
+    def timed() -> str:
+        began, cpu = time.perf_counter(), time.process_time()
         assert records.statistics.summary(vocab).top_unanswered
-        return (time.perf_counter() - began) * 1000
+        return (f"{(time.perf_counter() - began) * 1000:.0f}"
+                f"({(time.process_time() - cpu) * 1000:.0f})")
 
     first = timed()
     rng = random.Random(99)
@@ -162,14 +163,16 @@ def statistik_child(db_path: Path, knowledge: Path) -> None:
     unchanged = timed()
     groups = len(records.statistics.top_unanswered(vocab, limit=10**9))
     records.db.close()
-    print(f"{first:.1f} {after_new:.1f} {unchanged:.1f} {groups}")
+    print(f"{first} {after_new} {unchanged} {groups}")
 
 
-def statistik_ms(db_path: Path, knowledge: Path) -> tuple[float, float, float, int]:
+def statistik_ms(db_path: Path, knowledge: Path) -> tuple[str, str, str, int]:
+    """Wall ms with CPU ms in brackets, of each of the three calls; and the number of groups."""
     proc = subprocess.run([sys.executable, __file__, "--statistik-child", str(db_path),
                            str(knowledge)], capture_output=True, text=True, check=True)
     first, after_new, unchanged, groups = proc.stdout.split()
-    return float(first), float(after_new), float(unchanged), int(groups)
+    return (first.replace("(", " ("), after_new.replace("(", " ("), unchanged.replace("(", " ("),
+            int(groups))
 
 
 def main() -> int:
@@ -186,7 +189,7 @@ def main() -> int:
     print("| logged questions | distinct unanswered wordings | groups | `report`, nothing stored "
           "yet (first run after the update) wall / CPU | `report` wall / CPU | "
           "`report --apply-suggestions` wall / CPU | peak RSS | `/statistik` in a fresh process: "
-          "first call / after 20 new questions / unchanged |")
+          "first call / after 20 new questions / unchanged, wall (CPU) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     variants: list[str] = []
     for size in args.sizes:
@@ -212,7 +215,7 @@ def main() -> int:
             print(f"| {size:,} | {distinct:,} | {groups:,} | {cold_wall:.1f} s / {cold_cpu:.1f} s "
                   f"| {wall:.1f} s / {cpu:.1f} s | {apply_wall:.1f} s / {apply_cpu:.1f} s | "
                   f"{max(cold_rss, rss, apply_rss):.0f} MB | "
-                  f"{first:.0f} / {after_new:.0f} / {unchanged:.0f} ms |", flush=True)
+                  f"{first} / {after_new} / {unchanged} ms |", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if variants:
