@@ -33,3 +33,15 @@ def test_commands_that_do_not_match_do_not_load_the_matcher(tmp_path: Path,
                           capture_output=True, timeout=120)
     last = proc.stdout.strip().splitlines()[-1]
     assert last == "LOADED  0", (last, proc.stderr)
+
+
+def test_ask_from_a_warm_cache_loads_neither_scikit_learn_nor_scipy(tmp_path: Path) -> None:
+    env = {**os.environ, "THEKIZ_DB": str(tmp_path / "bot.sqlite3"),
+           "THEKIZ_KNOWLEDGE_DIR": str(REAL_KNOWLEDGE), "THEKIZ_INDEX_CACHE": str(tmp_path / "c")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    runs = [subprocess.run([sys.executable, "-c", PROBE, "ask", "Was ist das LSZ?"], env=env,
+                           text=True, capture_output=True, timeout=300) for _ in range(2)]
+    cold, warm = (run.stdout.strip().splitlines() for run in runs)
+    assert cold[-1] == "LOADED scipy,sklearn 0", runs[0].stderr  # the first run builds the index
+    assert warm[-1] == "LOADED  0", runs[1].stderr
+    assert warm[:-1] == cold[:-1]  # the same answer
