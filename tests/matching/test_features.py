@@ -3,6 +3,8 @@ warm start (cached index, no scikit-learn) would rank differently from a fresh b
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -116,6 +118,20 @@ def test_rows_sharing_columns_add_up_in_order() -> None:
     expected = np.asarray((query @ matrix).todense()).ravel()
     assert rows.dot(np.array([0, 1, 2]), weights).tobytes() == expected.tobytes()
     assert rows.dot(np.array([], dtype=np.int64), np.array([], dtype=np.float32)).tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("density", [0.01, 0.5])  # rows sharing few and many columns
+def test_products_with_short_and_long_rows_equal_scipys(density: float) -> None:
+    rng = np.random.default_rng(1)
+    matrix = sparse.random(60, 2000, density=density, format="csr", dtype=np.float32, random_state=rng)
+    rows = SparseRows.of(matrix)
+    chosen = np.sort(rng.choice(60, size=25, replace=False))
+    weights = rng.random(25).astype(np.float32)
+    query = sparse.csr_matrix((weights, chosen, [0, 25]), shape=(1, 60), dtype=np.float32)
+    expected = np.asarray((query @ matrix).todense()).ravel()
+    assert rows.dot(chosen, weights).tobytes() == expected.tobytes()
+    cached = pickle.loads(pickle.dumps(rows))  # as read from the index cache
+    assert cached.dot(chosen, weights).tobytes() == expected.tobytes()
 
 
 def test_a_question_of_unknown_words_has_no_word_features(index: Index) -> None:
