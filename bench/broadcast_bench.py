@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -108,16 +109,32 @@ def prepare_database(path: Path, chats: list[int]) -> int:
     return broadcast
 
 
-def broadcast_state(path: Path, broadcast: int) -> dict[str, int | str]:
-    db = Database(path)
-    try:
-        status = str(db.query("SELECT status FROM broadcasts WHERE id = ?", (broadcast,))[0][0])
-        counts = {str(r[0]): int(r[1]) for r in db.query(
+class StateReader:
+    """Reads the broadcast's progress from the bot's database, off the fake's event loop.
+
+    The fake Bot API and this poller share one event loop: a synchronous query there (let alone
+    opening the database, which runs `quick_check` over the whole file) stalls the fake, whose
+    rate limiter then sees the delayed messages arrive together and refuses some, a cost that
+    real Telegram would not add. So: one read-only connection, queried in a thread.
+    """
+
+    def __init__(self, path: Path, broadcast: int) -> None:
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._broadcast = broadcast
+
+    def _read(self) -> dict[str, int | str]:
+        row = self._conn.execute("SELECT status FROM broadcasts WHERE id = ?",
+                                 (self._broadcast,)).fetchone()
+        counts = {str(r[0]): int(r[1]) for r in self._conn.execute(
             "SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = ? GROUP BY state",
-            (broadcast,))}
-    finally:
-        db.close()
-    return {"status": status, **counts}
+            (self._broadcast,))}
+        return {"status": str(row[0]), **counts}
+
+    async def read(self) -> dict[str, int | str]:
+        return await asyncio.to_thread(self._read)
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def start_bot(api: BenchApi, db_path: Path, log: Path,
@@ -154,6 +171,7 @@ async def run_once(name: str, subscribers: int, storm_at: float, storm_seconds: 
         for chat in blocked:
             api.block(chat)
         bot = start_bot(api, db_path, log, concurrency)
+        reader = StateReader(db_path, broadcast)
         stormed = killed = False
         in_flight: int | None = None
         try:
@@ -167,19 +185,20 @@ async def run_once(name: str, subscribers: int, storm_at: float, storm_seconds: 
                     os.kill(bot.pid, signal.SIGKILL)
                     bot.wait()
                     killed = True
-                    in_flight = int(broadcast_state(db_path, broadcast).get("sending", 0))
+                    in_flight = int((await reader.read()).get("sending", 0))
                     print(f"  [{name}] SIGKILL at {api.delivered_ok} delivered "
                           f"({in_flight} in flight); restarting", flush=True)
                     bot = start_bot(api, db_path, log, concurrency)
                 if bot.poll() is not None:
                     raise RuntimeError(f"the bot exited with {bot.returncode}; see {log}")
-                state = broadcast_state(db_path, broadcast)
-                if state["status"] == "done":
+                if (await reader.read())["status"] == "done":
                     break
             finished = time.monotonic()
+            state = await reader.read()
             await api.wait_for(lambda: any("versendet" in m.text
                                            for m in api.messages_to(ADMIN_ID)), timeout=30)
         finally:
+            reader.close()
             bot.send_signal(signal.SIGTERM)
             try:
                 bot.wait(timeout=20)
@@ -187,7 +206,6 @@ async def run_once(name: str, subscribers: int, storm_at: float, storm_seconds: 
                 bot.kill()
         counts = api.deliveries(MARKER)
         reachable = [c for c in chats if c not in blocked]
-        state = broadcast_state(db_path, broadcast)
         report = api.messages_to(ADMIN_ID)[-1].text if api.messages_to(ADMIN_ID) else ""
         return RunResult(
             name=name,
