@@ -3,11 +3,33 @@ key against every representative so far, the keys in the order first asked."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from thekiz_bot.text.grouping import REPRESENTATIVES, AskedWording, QuestionGroup, similarity
 from thekiz_bot.text.normalise import normalise
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """`text` as people type it: up to three dropped, wrong or extra letters or a shuffled word
+    order, and lower case now and then."""
+    chars = list(text)
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(chars))
+        op = rng.choice("dsiw")
+        if op == "d":
+            del chars[i]
+        elif op == "s":
+            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyzäöü ")
+        elif op == "i":
+            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
+        else:
+            words = "".join(chars).split()
+            rng.shuffle(words)
+            chars = list(" ".join(words))
+    text = "".join(chars)
+    return text.lower() if rng.random() < 0.3 else text
 
 
 def key_of(text: str, analyse: Callable[[str], str]) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.grouping import key_of, reference_members, reference_summary
+from tests.helpers.grouping import key_of, reference_members, reference_summary, typo
 from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.learning.retention import purge
@@ -43,25 +43,6 @@ def vocab() -> Vocabulary:
     return Vocabulary.build(kb.synonyms, kb.stopwords)
 
 
-def _typo(rng: random.Random, text: str) -> str:
-    chars = list(text)
-    for _ in range(rng.choice((0, 1, 1, 2, 3))):
-        i = rng.randrange(len(chars))
-        match rng.randrange(4):
-            case 0:
-                del chars[i]
-            case 1:
-                chars[i] = rng.choice("aeinrstuäö ")
-            case 2:
-                chars.insert(i, rng.choice("aeinrstu"))
-            case _:
-                words = "".join(chars).split()
-                rng.shuffle(words)
-                chars = list(" ".join(words))
-    text = "".join(chars)
-    return text.lower() if rng.random() < 0.3 else text
-
-
 def _ask(records: Records, rng: random.Random, count: int, start: int,
          topics: list[str] = TOPICS) -> None:
     """`count` questions, most of them unanswered typo-ridden wordings of `topics`."""
@@ -72,7 +53,7 @@ def _ask(records: Records, rng: random.Random, count: int, start: int,
             records.questions.record("Was ist das LSZ?", "answer", "lsz-was", 0.9, at=at)
             continue
         status = "fallback" if roll < 0.75 else "suggest"
-        qid = records.questions.record(_typo(rng, rng.choice(topics)), status, None, 0.2, at=at)
+        qid = records.questions.record(typo(rng, rng.choice(topics)), status, None, 0.2, at=at)
         if status == "suggest" and rng.random() < 0.4:  # the suggestion helped: answered
             records.feedback.record("lsz-was", 1, qid, via_suggestion=True)
 

@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.grouping import reference_groups
+from tests.helpers.grouping import reference_groups, typo
 from tests.helpers.kb import REAL_KNOWLEDGE
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.text.grouping import AskedWording, group_questions
@@ -23,28 +23,9 @@ BASE = [
 ]
 
 
-def _typo(rng: random.Random, text: str) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(0, 3)):
-        i = rng.randrange(len(chars))
-        op = rng.choice("dsiw")
-        if op == "d":
-            del chars[i]
-        elif op == "s":
-            chars[i] = rng.choice("abcdefghijklmnopqrstuvwxyzäöü ")
-        elif op == "i":
-            chars.insert(i, rng.choice("abcdefghijklmnopqrstuvwxyz"))
-        else:
-            words = "".join(chars).split()
-            rng.shuffle(words)
-            chars = list(" ".join(words))
-    text = "".join(chars)
-    return text.lower() if rng.random() < 0.3 else text
-
-
 def _log(seed: int, size: int) -> list[AskedWording]:
     rng = random.Random(seed)
-    return [AskedWording(_typo(rng, rng.choice(BASE)), rng.randint(1, 4),
+    return [AskedWording(typo(rng, rng.choice(BASE)), rng.randint(1, 4),
                          f"2026-03-{rng.randint(1, 28):02d}T10:00:00+00:00", rng.randint(0, 1))
             for _ in range(size)]
 
