@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, load_knowledge  # noqa: E402
-from thekiz_bot.matching.evaluation import load_questions  # noqa: E402
+from thekiz_bot.matching.evaluation import is_tuning, load_questions  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
 ENGINES = ("thekiz", "rapidfuzz", "tfidf-word")
@@ -149,7 +149,7 @@ def run_one(engine_name: str, extra: int, repeat: int, eval_file: Path) -> dict[
     correct = {"dev": 0, "held out": 0}
     totals = {"dev": 0, "held out": 0}
     for item in in_scope:
-        group = "dev" if item.split == "dev" else "held out"
+        group = "dev" if is_tuning(item.split) else "held out"
         totals[group] += 1
         correct[group] += engine.top(item.question) == item.expected
     return {

@@ -28,12 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, load_knowledge  # noqa: E402
 from thekiz_bot.matching.evaluation import (  # noqa: E402
-    DEV,
-    HELD_OUT,
     LabelledQuestion,
-    Report,
     cold_knowledge,
     evaluate,
+    group_report,
+    is_tuning,
     load_questions,
 )
 from thekiz_bot.matching.matcher import Matcher  # noqa: E402
@@ -176,25 +175,16 @@ def importer_phrasings(kb: KnowledgeBase, handbook: Path) -> tuple[KnowledgeBase
     return replace(kb, entries=tuple(entries)), headed, keyed
 
 
-def _group(reports: dict[str, Report], dev: bool) -> Report | None:
-    if dev:
-        return reports.get(DEV)
-    held = [name for name in reports if name not in (DEV, "all")]
-    if not held:
-        return None
-    return reports.get(HELD_OUT) or reports[held[0]]
-
-
 def run(kb: KnowledgeBase, label: str, items: list[LabelledQuestion]) -> list[str]:
     matcher = Matcher(kb)
     reports = evaluate(matcher, items)
     baselines = {name: make(kb) for name, make in BASELINES.items()}
     rows = []
     for dev in (True, False):
-        report = _group(reports, dev)
+        report = group_report(reports, dev)
         if report is None or not report.in_scope:
             continue
-        group = [i for i in items if (i.split == DEV) == dev and i.in_scope]
+        group = [i for i in items if is_tuning(i.split) == dev and i.in_scope]
         split = "dev" if dev else "held out"
         results = [matcher.match(i.question) for i in group]
         engine = [bool(r.ranked) and r.ranked[0].entry.id == i.expected
@@ -228,7 +218,7 @@ def main() -> int:
     items = load_questions(args.eval)
     kb = load_knowledge(ROOT / "knowledge")
     for dev in (True, False):
-        group = [i for i in items if (i.split == DEV) == dev]
+        group = [i for i in items if is_tuning(i.split) == dev]
         if group:
             names = ", ".join(sorted({i.split for i in group}))
             print(f"{sum(i.in_scope for i in group)} in-scope and "

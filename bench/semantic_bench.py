@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
-from thekiz_bot.matching.evaluation import DEV, cold_knowledge, load_questions  # noqa: E402
+from thekiz_bot.matching.evaluation import cold_knowledge, is_tuning, load_questions  # noqa: E402
 from thekiz_bot.matching.matcher import Candidate, Matcher  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
@@ -68,7 +68,7 @@ def main() -> int:
 
         def top1(choice: list[str], split_dev: bool) -> float:
             chosen = [(c, i) for c, i in zip(choice, items, strict=True)
-                      if i.in_scope and (i.split == DEV) == split_dev]
+                      if i.in_scope and is_tuning(i.split) == split_dev]
             return 100 * sum(c == i.expected for c, i in chosen) / len(chosen)
 
         ranked = [matcher.rank(i.question, k=10) for i in items]
@@ -88,7 +88,7 @@ def main() -> int:
         best_w = max(WEIGHTS, key=lambda w: top1(fused(w), True))
         engine = [r.ranked[0].entry.id if r.ranked else "" for r in results]
         held_oos = [(r, i) for r, i in zip(results, items, strict=True)
-                    if i.split != DEV and not i.in_scope]
+                    if not is_tuning(i.split) and not i.in_scope]
         rejection = 100 * sum(r.status in ("fallback", "smalltalk") for r, _ in held_oos) / len(held_oos)
         print(f"| {label} | engine | {top1(engine, True):.1f} % | {top1(engine, False):.1f} % "
               f"| {rejection:.1f} % |")

@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from thekiz_bot.knowledge.loader import load_knowledge  # noqa: E402
 from thekiz_bot.matching.evaluation import (  # noqa: E402
-    DEV,
     LabelledQuestion,
     cold_knowledge,
+    is_tuning,
     load_questions,
 )
 from thekiz_bot.matching.matcher import Matcher, MatchResult, MatchStatus, Policy  # noqa: E402
@@ -120,7 +120,7 @@ def main() -> int:
     parser.add_argument("--warm-only", action="store_true",
                         help="choose on the shipped knowledge base alone")
     args = parser.parse_args()
-    dev = [i for i in load_questions(args.eval) if i.split == DEV]
+    dev = [i for i in load_questions(args.eval) if is_tuning(i.split)]
     kb = load_knowledge(ROOT / "knowledge")
     variants: dict[str, Callable[[], Matcher]] = {"warm": lambda: Matcher(kb)}
     if not args.warm_only:

@@ -134,6 +134,22 @@ def test_eval_combines_several_held_out_splits(tmp_path: Path,
     assert "| held out | 2 | 50.0 %" in out and "| all | 3 | 66.7 %" in out
 
 
+def test_eval_keeps_a_second_tuning_split_out_of_held_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb = write_mini_kb(tmp_path / "kb")
+    questions = write_yaml(tmp_path / "q.yaml", {"questions": [
+        {"question": "was tut eine prozessbegleitung", "expected": "pb-was", "split": "dev"},
+        {"question": "wer sind die sozialplanenden", "expected": "pb-was", "split": "dev2"},
+        {"question": "sozialplaner:innen im kreis", "expected": "sozialplanung", "split": "test"},
+        {"question": "was tut eine prozessbegleitung", "expected": "pb-was", "split": "test2"},
+    ]})
+    assert main(["eval", "--quiet", "--knowledge", str(kb), str(questions)]) == 0
+    out = capsys.readouterr().out
+    # dev2 is tuned on like dev: it joins dev in the tuning row, never the held-out one.
+    assert "| tuning | 2 | 50.0 %" in out
+    assert "| held out | 2 | 100.0 %" in out and "| all | 4 | 75.0 %" in out
+
+
 def test_eval_rejects_unknown_entry_ids(tmp_path: Path) -> None:
     kb = write_mini_kb(tmp_path / "kb")
     questions = write_yaml(tmp_path / "q.yaml", [{"question": "x", "expected": "gibt-es-nicht"}])

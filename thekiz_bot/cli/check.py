@@ -117,11 +117,11 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from thekiz_bot.matching.evaluation import (
-        HELD_OUT,
         cold_knowledge,
         evaluate,
         format_reliability,
         format_reports,
+        group_report,
     )
     from thekiz_bot.matching.matcher import Matcher
 
@@ -142,9 +142,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         for label, variant in (("warm", matcher), ("kalt (nur Frage und Antwort)",
                                                    Matcher(cold_knowledge(kb)))):
             reports = evaluate(variant, items)
-            held_out = reports.get(HELD_OUT) or next(
-                (r for name, r in reports.items() if name not in ("dev", "all")), reports["all"]
-            )
+            held_out = group_report(reports, tuning=False) or reports["all"]
             print(f"## Wissensbasis {label}\n")
             print(format_reports(reports, show_misses=not args.quiet and variant is matcher))
             print("\n" + format_reliability(held_out) + "\n")

@@ -13,8 +13,14 @@ from thekiz_bot.matching.matcher import Matcher, MatchResult
 from thekiz_bot.matching.result import MatchStatus
 
 OUT_OF_SCOPE = "out_of_scope"
-# "dev" is for tuning; any other split name (e.g. "test", "test2") is held out and reported.
+# The tuning splits: levels, weights and the knowledge base's own examples may be chosen on
+# them. Any other split name ("test", "test2", …) is held out: only reported, never tuned on.
 DEV = "dev"
+TUNING_SPLITS = (DEV, "dev2")
+
+
+def is_tuning(split: str) -> bool:
+    return split in TUNING_SPLITS
 
 
 @dataclass(frozen=True)
@@ -154,22 +160,34 @@ def _score_one(report: Report, item: LabelledQuestion, result: MatchResult) -> N
 
 
 HELD_OUT = "held out"
+TUNING = "tuning"
 
 
 def evaluate(matcher: Matcher, items: list[LabelledQuestion]) -> dict[str, Report]:
-    """Reports per split, for all held-out splits together (when there are several) and for all
-    items together."""
-    splits = sorted({item.split for item in items}, key=lambda name: (name != DEV, name))
-    held_out = [name for name in splits if name != DEV]
-    combined = [HELD_OUT] if len(held_out) > 1 else []
+    """Reports per split, for the tuning and the held-out splits together (where there are
+    several of a kind) and for all items together."""
+    splits = sorted({item.split for item in items}, key=lambda name: (not is_tuning(name), name))
+    tuning = [name for name in splits if is_tuning(name)]
+    held_out = [name for name in splits if not is_tuning(name)]
+    combined = ([TUNING] if len(tuning) > 1 else []) + ([HELD_OUT] if len(held_out) > 1 else [])
     reports = {name: Report(name) for name in (*splits, *combined, "all")}
     for item in items:
         result = matcher.match(item.question)
-        _score_one(reports[item.split], item, result)
-        if combined and item.split != DEV:
-            _score_one(reports[HELD_OUT], item, result)
-        _score_one(reports["all"], item, result)
+        group = TUNING if is_tuning(item.split) else HELD_OUT
+        for name in (item.split, group, "all"):
+            if name in reports:
+                _score_one(reports[name], item, result)
     return reports
+
+
+def group_report(reports: dict[str, Report], tuning: bool) -> Report | None:
+    """The report over all tuning splits, or over all held-out ones: the combined row where
+    there are several, the one split where there is one, None where there is none."""
+    names = [name for name in reports if name not in (TUNING, HELD_OUT, "all")
+             and is_tuning(name) == tuning]
+    if not names:
+        return None
+    return reports.get(TUNING if tuning else HELD_OUT) or reports[names[0]]
 
 
 def format_reports(reports: dict[str, Report], show_misses: bool = True) -> str:
