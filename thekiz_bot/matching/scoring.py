@@ -7,13 +7,14 @@ question the knowledge base knows at all. One score in [0, 1] per entry and per 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from thekiz_bot.matching.index import Index
+from thekiz_bot.matching.semantic import SemanticSignal
 from thekiz_bot.text.normalise import Vocabulary, normalise
 
 TOPIC_FUZZY_CANDIDATES = 3
@@ -51,6 +52,15 @@ class Scorer:
     # 1.0 for entries tagged "regional": they gain when the question names a region.
     regional_mask: np.ndarray
     fuzzy_candidates: int = 10
+    # The optional third signal (matching/semantic.py), fused into the best candidates' scores.
+    semantic: SemanticSignal | None = None
+
+    def with_queries(self, questions: Sequence[str]) -> Scorer:
+        """The same scorer with these questions' embeddings made in one batch (a no-op
+        without the semantic signal)."""
+        if self.semantic is None:
+            return self
+        return replace(self, semantic=self.semantic.with_queries(questions))
 
     def correct_typos(self, tokens: list[str]) -> list[str]:
         """Replace unknown tokens by a known word one or two edits away (same first letter)."""
@@ -130,6 +140,8 @@ class Scorer:
         scores[n_entries:] *= topic_coverage**w.coverage
         if region_named:
             scores[:n_entries] += w.region * self.regional_mask
+        if self.semantic is not None:
+            scores = self.semantic.fuse(scores, top, self.semantic.similarity(question, top, exclude))
         return np.clip(scores, 0.0, 1.0), len(corrected.split())
 
     def char_similarity(self, analysed: str) -> np.ndarray:

@@ -235,7 +235,8 @@ def run(settings: Settings) -> int:
         print(common.database_unusable(str(settings.db_path), str(exc)), file=sys.stderr)
         return 1
     try:
-        knowledge = KnowledgeService.load(settings.knowledge_dir, settings.index_cache)
+        knowledge = KnowledgeService.load(settings.knowledge_dir, settings.index_cache,
+                                          settings.semantic)
     except KnowledgeError as exc:
         print(common.KNOWLEDGE_INVALID, file=sys.stderr)
         for issue in exc.issues:

@@ -25,7 +25,7 @@ from thekiz_bot.conversation.engine import ConversationEngine
 from thekiz_bot.events.store import EventStore
 from thekiz_bot.knowledge.loader import FaqEntry, KnowledgeBase, Region, load_knowledge
 from thekiz_bot.matching.cache import load_matcher
-from thekiz_bot.matching.matcher import Matcher
+from thekiz_bot.matching.matcher import Matcher, Semantic
 from thekiz_bot.storage.database import utc_now
 from thekiz_bot.storage.records import Records
 from thekiz_bot.storage.users import UserRepository
@@ -65,12 +65,14 @@ class KnowledgeSnapshot:
         return self.regions_by_key.get(key)
 
 
-def load_snapshot(directory: Path, cache_dir: Path | None = None) -> KnowledgeSnapshot:
+def load_snapshot(directory: Path, cache_dir: Path | None = None,
+                  semantic: bool = False) -> KnowledgeSnapshot:
     """Load, validate and index a knowledge base; raises KnowledgeError when invalid.
 
     With `cache_dir` the built matcher comes from the index cache when it is current, so a
-    restart or `/neu_laden` of an unchanged knowledge base does not build and calibrate again."""
-    matcher = load_matcher(directory, cache_dir)
+    restart or `/neu_laden` of an unchanged knowledge base does not build and calibrate again.
+    `semantic`: the matcher uses the semantic signal (THEKIZ_SEMANTIC)."""
+    matcher = load_matcher(directory, cache_dir, semantic)
     return KnowledgeSnapshot.build(matcher.kb, matcher)
 
 
@@ -85,9 +87,10 @@ class KnowledgeService:
     """
 
     def __init__(self, directory: Path, snapshot: KnowledgeSnapshot,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, semantic: bool = False) -> None:
         self.directory = directory
         self._cache_dir = cache_dir
+        self._semantic = semantic
         self._current = snapshot
         self._base = snapshot.kb
         self._rebase: Rebase | None = None
@@ -101,13 +104,20 @@ class KnowledgeService:
         """Serve this knowledge base and its matcher from now on (one reference swap)."""
         self._current = KnowledgeSnapshot.build(kb, matcher)
 
+    def build_matcher(self, kb: KnowledgeBase) -> Matcher:
+        """A matcher for a changed knowledge base (what /lernen teaches), built like the one
+        in service; with the semantic signal, unchanged texts keep their embeddings."""
+        reuse = Semantic(reuse=self._current.matcher.semantic) if self._semantic else None
+        return Matcher(kb, semantic=reuse)
+
     def serve_through(self, rebase: Rebase) -> None:
         """Every loaded knowledge base goes through `rebase`, which publishes what to serve."""
         self._rebase = rebase
 
     @classmethod
-    def load(cls, directory: Path, cache_dir: Path | None = None) -> KnowledgeService:
-        return cls(directory, load_snapshot(directory, cache_dir), cache_dir)
+    def load(cls, directory: Path, cache_dir: Path | None = None,
+             semantic: bool = False) -> KnowledgeService:
+        return cls(directory, load_snapshot(directory, cache_dir, semantic), cache_dir, semantic)
 
     @property
     def current(self) -> KnowledgeSnapshot:
@@ -117,7 +127,8 @@ class KnowledgeService:
         """Load the directory again (in a worker thread); KnowledgeError keeps the old one."""
         async with self._reload_lock:
             if self._rebase is None:
-                snapshot = await asyncio.to_thread(load_snapshot, self.directory, self._cache_dir)
+                snapshot = await asyncio.to_thread(load_snapshot, self.directory, self._cache_dir,
+                                                   self._semantic)
                 self._base, self._current = snapshot.kb, snapshot
                 return snapshot
             base = await asyncio.to_thread(load_knowledge, self.directory)

@@ -54,7 +54,7 @@ class LearningFeature:
         self.store = DecisionStore(db)
         self.digests = DigestLog(db)
         knowledge = self.services.knowledge
-        self.teacher = Teacher(self.store, knowledge.publish)
+        self.teacher = Teacher(self.store, knowledge.publish, knowledge.build_matcher)
         # Decisions stored before a restart are served again at once.
         self.teacher.rebase(knowledge.base, knowledge.current.matcher)
         knowledge.serve_through(self.teacher.rebase)
