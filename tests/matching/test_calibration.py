@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.helpers.kb import write_yaml
+from tests.helpers.kb import write_mini_kb, write_yaml
 from thekiz_bot.knowledge.loader import KnowledgeBase, load_knowledge
 from thekiz_bot.matching.matcher import Matcher, MatchStatus
 
@@ -88,3 +88,39 @@ def test_the_same_knowledge_base_gets_the_same_calibration(drafts: KnowledgeBase
                  (first.top3, second.top3)):
         assert np.array_equal(a.coef, b.coef) and a.intercept == b.intercept
     assert first.samples == second.samples > len(DRAFTS)
+
+
+# --- messages with context -------------------------------------------------------------------
+# Coordinators write a sentence on who and where they are before the question: a right answer
+# diluted by it must not look like a question the handbook does not cover.
+
+CONTEXT = "Unser Team in Weimar hat lange überlegt und möchte jetzt den nächsten Schritt gehen."
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return Matcher(load_knowledge(write_mini_kb(tmp_path_factory.mktemp("mini"))))
+
+
+def test_a_question_after_a_sentence_of_context_is_answered(mini: Matcher) -> None:
+    result = mini.match(f"{CONTEXT} Wer sind die Sozialplaner im Landkreis?")
+    assert result.status == MatchStatus.ANSWER, result.confidence
+    assert result.entry is not None and result.entry.id == "sozialplanung"
+    # The place in the context still says which region the answer is for.
+    assert result.region is not None and result.region.id == "weimar"
+    assert "sozialplanung" in [c.id for c in result.contacts]
+
+
+def test_context_without_a_question_is_not_answered(mini: Matcher) -> None:
+    for message in (CONTEXT, "Unser Team in Weimar hat heute einen Ausflug in den Zoo gemacht, "
+                             "das Wetter war schön."):
+        result = mini.match(message)
+        assert result.status == MatchStatus.FALLBACK, (message, result.confidence)
+        assert result.answer is None
+
+
+def test_context_costs_confidence_but_not_the_answer(mini: Matcher) -> None:
+    bare = mini.match("Wer sind die Sozialplaner im Landkreis?")
+    with_context = mini.match(f"{CONTEXT} Wer sind die Sozialplaner im Landkreis?")
+    assert bare.entry == with_context.entry and bare.entry is not None
+    assert bare.confidence >= with_context.confidence >= mini.policy.answer

@@ -83,7 +83,9 @@ class Matcher:
                                            semantic) if semantic is not None else None)
             self._scorer = Scorer(index, self.vocab, self.weights, regional, fuzzy_candidates,
                                   signal)
-            self.calibration = calibrate(self._scorer, self.entries, self.topics, everyday)
+            self.calibration = calibrate(self._scorer, self.entries, self.topics, everyday,
+                                         read=self._read,
+                                         places=[region.name for region in kb.regions])
 
     def with_policy(self, policy: Policy) -> Matcher:
         """The same index and calibration deciding by another policy (for tuning)."""
@@ -99,7 +101,7 @@ class Matcher:
         other = copy.copy(self)
         # Keyed as `match` and `rank` embed them: without and with a region's name.
         texts = [clean_input(t) for q in questions
-                 for t in (self._topic_text(clean_input(q)), q)]
+                 for t in (self._read(clean_input(q))[0], q)]
         other._scorer = self._scorer.with_queries(texts)
         return other
 
@@ -146,8 +148,8 @@ class Matcher:
         overrides ("Wer ist in Jena zuständig?" while Gotha is saved)."""
         cleaned = clean_input(question)
         region_obj = self._region_for(cleaned, region, saved_region)
-        topic = self._topic_text(cleaned)
-        ranking = self._rank(topic, k=4, region_named=topic != normalise(cleaned))
+        topic, region_named = self._read(cleaned)
+        ranking = self._rank(topic, k=4, region_named=region_named)
         candidates, nearest = ranking.candidates, ranking.nearest_out_of_scope
         oos_score = nearest[1] if nearest is not None else 0.0
         # What every outcome reports alike.
@@ -183,10 +185,12 @@ class Matcher:
                           contacts=self._fallback_contacts())
         return self._fallback(result, top.score, confidence.first, candidates, None)
 
-    def _topic_text(self, cleaned: str) -> str:
-        """What is ranked: the question without the region's name, or all of it if nothing
-        else is left."""
-        return self._regions.without_region(cleaned) or cleaned
+    def _read(self, cleaned: str) -> tuple[str, bool]:
+        """What of a message is ranked, and whether it named a region: ranked without the
+        region's name (it says where, not what), the full text if nothing else is left. The
+        calibration reads its sample questions the same way."""
+        topic = self._regions.without_region(cleaned) or cleaned
+        return topic, topic != normalise(cleaned)
 
     def _fallback_contacts(self) -> tuple[Contact, ...]:
         default = self.kb.default_contact
