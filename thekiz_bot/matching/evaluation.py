@@ -132,7 +132,7 @@ def cold_knowledge(kb: KnowledgeBase) -> KnowledgeBase:
     return replace(kb, entries=tuple(replace(e, alternates=(), keywords=()) for e in kb.entries))
 
 
-def _score_one(report: Report, item: LabelledQuestion, result: MatchResult) -> None:
+def score_one(report: Report, item: LabelledQuestion, result: MatchResult) -> None:
     ranking = [c.entry.id for c in result.ranked]
     first_right = bool(ranking) and ranking[0] == item.expected
     if result.status != MatchStatus.SMALLTALK:
@@ -176,7 +176,7 @@ def evaluate(matcher: Matcher, items: list[LabelledQuestion]) -> dict[str, Repor
         group = TUNING if is_tuning(item.split) else HELD_OUT
         for name in (item.split, group, "all"):
             if name in reports:
-                _score_one(reports[name], item, result)
+                score_one(reports[name], item, result)
     return reports
 
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Policy:
     """What each decision needs, as probabilities from the knowledge base's own calibration
-    (matching/calibration.py). Chosen with bench/tune.py on the dev split only, of the shipped
-    knowledge base and of the same with questions and answers only together (one policy for
-    every knowledge base; a wrong direct answer costs twice a right one, since people act on
-    it); where policies tie, the more cautious one. The dev split cannot tell `see_also` levels
+    (matching/calibration.py). Chosen with bench/tune.py on the tuning splits (dev, dev2) only,
+    of the shipped knowledge base and of the same with questions and answers only together (one
+    policy for every knowledge base): the lowest answer level that keeps issue 12's limits (at
+    most 2 % of questions answered wrongly, at least 90 % of direct answers right, cold too),
+    then the levels with the best utility (a wrong direct answer costs twice a right one, since
+    people act on it). The cold knowledge base's 90 % binds: the shipped one alone would answer
+    from 0.5 with 1.3 % wrong. The tuning splits cannot tell `see_also` levels 0.1 and 0.15
     apart: 0.15 shows the second entry when about one question in seven that looks like this
     meant it."""
 
