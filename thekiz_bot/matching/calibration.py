@@ -3,12 +3,15 @@
 Each sampled phrasing of an entry is asked against the index as if it had never been indexed
 (leave-one-out); an entry with a single phrasing is asked it with words missing and the first
 sentence of its answer, a question in other words. Each out-of-scope example and some everyday
-questions are asked too, and some of all of these once more after a sentence of context, as
-real messages come. From the shape of each ranking (best score, lead over the runner-up,
-distance to the nearest out-of-scope topic, length) three logistic models learn: how likely the
-first entry is the right one, how likely the second is, and how likely the right one is among
-the first three. Any
-knowledge base, a new one, a changed one, one with only questions and answers, so gets
+questions are asked too, some of all of these once more after a sentence of context, as real
+messages come, and near misses made from the sampled phrasings (matching/negatives.py): their
+rarest word replaced by one nobody knows (out of scope), or a word nobody knows added (still in
+scope). From the shape of each ranking (best score, lead over the runner-up, distance to the
+nearest out-of-scope topic, length) and from how much of the question the best entry covers
+(matching/evidence.py, judged without the text a sample was taken from), three logistic models
+learn: how likely the first entry is the right one, how likely the second is, and how likely the
+right one is among the first three. Any knowledge base, a new one, a changed one, one with only
+questions and answers, so gets
 probabilities that fit it, without thresholds tuned by hand for one knowledge base.
 """
 
@@ -22,7 +25,17 @@ import numpy as np
 
 from thekiz_bot.authoring.handbook_markup import split_sentences
 from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
-from thekiz_bot.matching.index import entry_variants
+from thekiz_bot.matching.evidence import (
+    COVERED,
+    AsNew,
+    EVIDENCE,
+    UNCOVERED,
+    WordCounts,
+    evidence_features,
+    unseen_idf,
+)
+from thekiz_bot.matching.index import Index, entry_variants
+from thekiz_bot.matching.negatives import foreign_words, with_foreign_subject, with_word
 from thekiz_bot.matching.scoring import Scorer, top_positions
 from thekiz_bot.text.normalise import normalise
 
@@ -43,16 +56,16 @@ MAX_BACKGROUND_SAMPLES = 100
 # Long questions carry context that dilutes every similarity; beyond this length it no longer
 # changes how a score should be read.
 LONG_QUESTION = 12
-FEATURES = ("best", "lead", "lead over out-of-scope", "out-of-scope", "length")
+FEATURES = ("best", "lead", "lead over out-of-scope", "out-of-scope", "length", *EVIDENCE)
 
 
-def ranking_features(best: float, second: float, out_of_scope: float, words: int) -> np.ndarray:
-    """What the calibration reads from one ranking."""
-    return np.array(
-        [best, best - second, best - out_of_scope, out_of_scope,
-         min(words, LONG_QUESTION) / LONG_QUESTION],
-        dtype=np.float64,
-    )
+def ranking_features(best: float, second: float, out_of_scope: float, words: int,
+                     evidence: np.ndarray) -> np.ndarray:
+    """What the calibration reads from one ranking and from how much of the question its best
+    entry covers (matching/evidence.py)."""
+    shape = [best, best - second, best - out_of_scope, out_of_scope,
+             min(words, LONG_QUESTION) / LONG_QUESTION]
+    return np.concatenate([np.array(shape, dtype=np.float64), evidence])
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,8 @@ class Calibration:
     samples: int
     # Share of sampled in-scope questions whose own entry came first (leave-one-out top-1).
     loo_top1: float
+    # The weight of a word no entry knows (matching/evidence.py).
+    unseen_idf: float
 
     def confidence(self, features: np.ndarray) -> Confidence:
         return Confidence(self.first(features), self.second(features), self.top3(features))
@@ -217,9 +232,10 @@ def _in_context(samples: Sequence[_Sample], places: Sequence[str], rng: np.rando
     return out
 
 
-def observe(scorer: Scorer, question: str, exclude: int | None = None,
+def observe(scorer: Scorer, question: str, exclude: int | None, sources: _Sources,
             read: Reader = plain_reading) -> tuple[np.ndarray, list[int]]:
-    """The calibration features of a question and the positions of its best three entries."""
+    """The calibration features of a question and the positions of its best three entries, as
+    if indexed text `exclude` had never been indexed."""
     text, region_named = read(question)
     scores, words = scorer.scores(text, region_named, exclude)
     n_entries = scorer.index.n_entries
@@ -229,7 +245,45 @@ def observe(scorer: Scorer, question: str, exclude: int | None = None,
     best = float(entry_scores[ranked[0]]) if ranked else 0.0
     second = float(entry_scores[ranked[1]]) if len(ranked) > 1 else 0.0
     oos = float(scores[n_entries:].max()) if len(scores) > n_entries else 0.0
-    return ranking_features(best, second, oos, words), ranked
+    tokens = scorer.analyse_query(text)[1].split()
+    first = ranked[0] if ranked else None
+    topic = n_entries + int(np.argmax(scores[n_entries:])) if len(scores) > n_entries else None
+    evidence = evidence_features(scorer.index, tokens, first, topic, sources.rare,
+                                 sources.as_new(tokens, exclude, first))
+    return ranking_features(best, second, oos, words, evidence), ranked
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where a sampled question came from, so that its evidence can be judged without it."""
+
+    index: Index
+    counts: WordCounts
+    rare: float
+
+    def as_new(self, tokens: list[str], exclude: int | None, best: int | None) -> AsNew:
+        index = self.index
+        if exclude is not None:
+            owner = index.owner(exclude)
+            hidden = (self.counts.only_in(set(index.texts[exclude].split()))
+                      if owner < index.n_entries else frozenset())
+            return AsNew(hidden, {owner: index.tokens_without(owner, exclude)})
+        if best is None:
+            return AsNew()
+        # A question drawn from an entry's only phrasing or from its answer: found by the very
+        # words it was taken from. Its evidence is judged without them, as a real question's
+        # is judged without the phrasing nobody but the author saw.
+        words = set(tokens)
+        start = int(index.starts[best])
+        for i, text in enumerate(index.variants(best)):
+            own = set(text.split())
+            if words <= own:
+                return AsNew(self.counts.only_in(own), {best: index.tokens_without(best, start + i)})
+        answer = index.answer_tokens[best]
+        if words <= answer:
+            rest = frozenset(t for text in index.variants(best) for t in text.split())
+            return AsNew(self.counts.only_in(answer), {best: rest})
+        return AsNew()
 
 
 @dataclass(frozen=True)
@@ -251,6 +305,34 @@ class TrainingSet:
         return weights * (len(weights) / float(weights.sum()))
 
 
+# Near misses drawn from the sampled in-scope questions: out of scope (a foreign subject) and in
+# scope (a foreign word besides). More out-of-scope ones made the calibration shy of every
+# question with an unknown word (dev: fewer right answers, hardly more rejections).
+MAX_NEAR_MISSES = 20
+MAX_WITH_FOREIGN = 100
+
+
+def _near_misses(scorer: Scorer, samples: Sequence[_Sample], background: Sequence[str],
+                 rng: np.random.Generator) -> list[_Sample]:
+    """Questions made from sampled in-scope ones (matching/negatives.py), each asked, like its
+    model, without the phrasing it was made from: with a foreign subject (out of scope) and
+    with a foreign word besides (in scope, so that an unknown word alone does not decline)."""
+    foreign = foreign_words(scorer.index, scorer.vocab, background)
+    models = [s for s in samples if s.owner is not None]
+    chosen = rng.choice(len(models), size=min(MAX_NEAR_MISSES, len(models)), replace=False)
+    made = []
+    for i in sorted(chosen):
+        text = with_foreign_subject(models[i].text, scorer.index, scorer.vocab, foreign, rng)
+        if text is not None:
+            made.append(_Sample(text, None, models[i].exclude))
+    chosen = rng.choice(len(models), size=min(MAX_WITH_FOREIGN, len(models)), replace=False)
+    for i in sorted(chosen):
+        text = with_word(models[i].text, foreign, rng)
+        if text is not None:
+            made.append(_Sample(text, models[i].owner, models[i].exclude))
+    return made
+
+
 def training_set(
     scorer: Scorer,
     entries: Sequence[FaqEntry],
@@ -266,12 +348,14 @@ def training_set(
     rng = np.random.default_rng(0)
     samples = _samples(scorer, entries, topics, background, rng, places)
     samples += [_Sample(text, owner, None) for text, owner in extra]
+    samples += _near_misses(scorer, samples, background, rng)
     # With the semantic signal, the samples are embedded in one batch, not one by one: as the
     # scorer is asked them, read as the matcher reads a message.
     scorer = scorer.with_queries([read(sample.text)[0] for sample in samples])
     rows, first, second, top3, in_scope = [], [], [], [], []
+    sources = _Sources(scorer.index, WordCounts.of(scorer.index), unseen_idf(scorer.index))
     for sample in samples:
-        features, ranked = observe(scorer, sample.text, sample.exclude, read)
+        features, ranked = observe(scorer, sample.text, sample.exclude, sources, read)
         rows.append(features)
         first.append(sample.owner is not None and ranked[:1] == [sample.owner])
         second.append(sample.owner is not None and ranked[1:2] == [sample.owner])
@@ -284,11 +368,12 @@ def training_set(
     )
 
 
-def fit(data: TrainingSet) -> Calibration:
-    """The three models for a training set."""
+def fit(data: TrainingSet, rare: float) -> Calibration:
+    """The three models for a training set; `rare` the weight of a word no entry knows."""
     # Two anchors keep a tiny knowledge base sane: an exact, unrivalled match is right, and a
     # question matching nothing is not.
-    anchors = np.vstack([ranking_features(1.0, 0.0, 0.0, 3), ranking_features(0.0, 0.0, 0.0, 3)])
+    anchors = np.vstack([ranking_features(1.0, 0.0, 0.0, 3, COVERED),
+                         ranking_features(0.0, 0.0, 0.0, 3, UNCOVERED)])
     x = np.vstack([data.x, anchors])
     weights = np.concatenate([data.weights, [0.01, 0.01]]) if len(data.x) else np.ones(2)
 
@@ -302,6 +387,7 @@ def fit(data: TrainingSet) -> Calibration:
         top3=Logistic.fit(x, labels(data.top3, (True, False)), weights),
         samples=len(data.x),
         loo_top1=float(data.first[data.in_scope].sum() / in_scope),
+        unseen_idf=rare,
     )
 
 
@@ -316,4 +402,5 @@ def calibrate(
 ) -> Calibration:
     """Learn the confidence of a knowledge base from its own questions (see `training_set`),
     each read as the matcher reads a message (`read`); `places` are its region names."""
-    return fit(training_set(scorer, entries, topics, background, extra, read, places))
+    return fit(training_set(scorer, entries, topics, background, extra, read, places),
+               unseen_idf(scorer.index))

@@ -19,6 +19,7 @@ from thekiz_bot.knowledge.model import Contact, KnowledgeBase, Region
 from thekiz_bot.knowledge.regions import RegionFinder
 from thekiz_bot.matching import contacts as contact_rules
 from thekiz_bot.matching.calibration import Calibration, calibrate, ranking_features
+from thekiz_bot.matching.evidence import UNCOVERED, evidence_features
 from thekiz_bot.matching.index import Index, build_index, load_background
 from thekiz_bot.matching.result import Candidate, MatchResult, MatchStatus
 from thekiz_bot.matching.scoring import Scorer, Weights, top_positions
@@ -41,13 +42,15 @@ class _Ranking:
     candidates: list[Candidate]               # the best entries, best first
     nearest_out_of_scope: tuple[str, float] | None  # best out-of-scope topic and its score
     words: int                                # content words in the question
+    # How much of the question the best entry covers (matching/evidence.py).
+    evidence: np.ndarray
 
     def features(self) -> np.ndarray:
         scores = [c.score for c in self.candidates]
         best = scores[0] if scores else 0.0
         second = scores[1] if len(scores) > 1 else 0.0
         oos = self.nearest_out_of_scope[1] if self.nearest_out_of_scope is not None else 0.0
-        return ranking_features(best, second, oos, self.words)
+        return ranking_features(best, second, oos, self.words, self.evidence)
 
 
 class Matcher:
@@ -121,8 +124,9 @@ class Matcher:
 
     def _rank(self, question: str, k: int, region_named: bool) -> _Ranking:
         if self._scorer is None:
-            return _Ranking([], None, 0)
-        all_scores, words = self._scorer.scores(clean_input(question), region_named)
+            return _Ranking([], None, 0, UNCOVERED)
+        cleaned = clean_input(question)
+        all_scores, words = self._scorer.scores(cleaned, region_named)
         n_entries = len(self.entries)
         scores = all_scores[:n_entries]
         top = top_positions(scores, k)
@@ -133,7 +137,13 @@ class Matcher:
         if len(all_scores) > n_entries:
             best = int(np.argmax(all_scores[n_entries:]))
             topic = (self.topics[best].id, float(all_scores[n_entries + best]))
-        return _Ranking(candidates, topic, words)
+        evidence = UNCOVERED
+        if candidates and self.calibration is not None:
+            tokens = self._scorer.analyse_query(cleaned)[1].split()
+            nearest = n_entries + best if topic is not None else None
+            evidence = evidence_features(self._scorer.index, tokens, int(ordered[0]), nearest,
+                                         self.calibration.unseen_idf)
+        return _Ranking(candidates, topic, words, evidence)
 
     # --- decisions ----------------------------------------------------------------------
 
