@@ -11,8 +11,8 @@ nearest out-of-scope topic, length) and from how much of the question the best e
 (matching/evidence.py, judged without the text a sample was taken from), three logistic models
 learn: how likely the first entry is the right one, how likely the second is, and how likely the
 right one is among the first three. Any knowledge base, a new one, a changed one, one with only
-questions and answers, so gets
-probabilities that fit it, without thresholds tuned by hand for one knowledge base.
+questions and answers, so gets probabilities that fit it, without thresholds tuned by hand for
+one knowledge base.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from thekiz_bot.authoring.handbook_markup import split_sentences
 from thekiz_bot.knowledge.model import FaqEntry, OutOfScopeTopic
 from thekiz_bot.matching.evidence import (
     COVERED,
-    AsNew,
     EVIDENCE,
     UNCOVERED,
+    AsNew,
     WordCounts,
     evidence_features,
     unseen_idf,
