@@ -35,7 +35,7 @@ from thekiz_bot.telegram.texts import common
 from thekiz_bot.telegram.texts import learning as texts
 
 UNANSWERED = "Was kostet die Prozessbegleitung?"
-OFF_TOPIC = "thekiz website passwort"
+OFF_TOPIC = "thekiz website registrieren"
 ANSWER_PART = "Der Umfang der Leistung"
 NOTED = "für die Fachstelle notiert"
 SECOND_ADMIN = TgUser(4343, "Kai", "Fachstelle")

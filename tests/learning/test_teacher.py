@@ -15,7 +15,7 @@ from thekiz_bot.matching.matcher import Matcher
 from thekiz_bot.storage.database import Database
 
 UNANSWERED = "was kostet die prozessbegleitung"
-OFF_TOPIC = "thekiz website passwort"
+OFF_TOPIC = "thekiz website registrieren"
 
 
 class Served:
