@@ -185,7 +185,7 @@ def run(kb: KnowledgeBase, label: str, items: list[LabelledQuestion]) -> list[st
         if report is None or not report.in_scope:
             continue
         group = [i for i in items if is_tuning(i.split) == dev and i.in_scope]
-        split = "dev" if dev else "held out"
+        split = "tuning" if dev else "held out"
         results = [matcher.match(i.question) for i in group]
         engine = [bool(r.ranked) and r.ranked[0].entry.id == i.expected
                   for r, i in zip(results, group, strict=True)]
