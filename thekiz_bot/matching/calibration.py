@@ -237,7 +237,7 @@ def observe(scorer: Scorer, question: str, exclude: int | None, sources: _Source
     """The calibration features of a question and the positions of its best three entries, as
     if indexed text `exclude` had never been indexed."""
     text, region_named = read(question)
-    scores, words = scorer.scores(text, region_named, exclude)
+    scores, tokens = scorer.scores(text, region_named, exclude)
     n_entries = scorer.index.n_entries
     entry_scores = scores[:n_entries]
     top = sorted(top_positions(entry_scores, 3), key=lambda i: (-entry_scores[i], i))
@@ -245,12 +245,11 @@ def observe(scorer: Scorer, question: str, exclude: int | None, sources: _Source
     best = float(entry_scores[ranked[0]]) if ranked else 0.0
     second = float(entry_scores[ranked[1]]) if len(ranked) > 1 else 0.0
     oos = float(scores[n_entries:].max()) if len(scores) > n_entries else 0.0
-    tokens = scorer.analyse_query(text)[1].split()
     first = ranked[0] if ranked else None
     topic = n_entries + int(np.argmax(scores[n_entries:])) if len(scores) > n_entries else None
     evidence = evidence_features(scorer.index, tokens, first, topic, sources.rare,
                                  sources.as_new(tokens, exclude, first))
-    return ranking_features(best, second, oos, words, evidence), ranked
+    return ranking_features(best, second, oos, len(tokens), evidence), ranked
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ class Matcher:
         if self._scorer is None:
             return _Ranking([], None, 0, UNCOVERED)
         cleaned = clean_input(question)
-        all_scores, words = self._scorer.scores(cleaned, region_named)
+        all_scores, tokens = self._scorer.scores(cleaned, region_named)
         n_entries = len(self.entries)
         scores = all_scores[:n_entries]
         top = top_positions(scores, k)
@@ -139,11 +139,10 @@ class Matcher:
             topic = (self.topics[best].id, float(all_scores[n_entries + best]))
         evidence = UNCOVERED
         if candidates and self.calibration is not None:
-            tokens = self._scorer.analyse_query(cleaned)[1].split()
             nearest = n_entries + best if topic is not None else None
             evidence = evidence_features(self._scorer.index, tokens, int(ordered[0]), nearest,
                                          self.calibration.unseen_idf)
-        return _Ranking(candidates, topic, words, evidence)
+        return _Ranking(candidates, topic, len(tokens), evidence)
 
     # --- decisions ----------------------------------------------------------------------
 

@@ -93,15 +93,16 @@ class Scorer:
 
     def scores(
         self, question: str, region_named: bool = False, exclude: int | None = None
-    ) -> tuple[np.ndarray, int]:
+    ) -> tuple[np.ndarray, list[str]]:
         """One score per served entry, then one per out-of-scope topic, each in [0, 1]; and
-        the number of content words in the question. `exclude` is an indexed text to score as
-        if it had never been indexed (leave-one-out calibration asks an entry's own phrasings)."""
+        the question's content words, typos corrected (what the calibration's evidence reads).
+        `exclude` is an indexed text to score as if it had never been indexed (leave-one-out
+        calibration asks an entry's own phrasings)."""
         index = self.index
         n_entries = index.n_entries
         plain, corrected, coverage, topic_coverage = self.analyse_query(question)
         if not plain:
-            return np.zeros(len(index.starts), dtype=np.float32), 0
+            return np.zeros(len(index.starts), dtype=np.float32), []
         w = self.weights
 
         word_q = index.query.word_vector(corrected)
@@ -142,7 +143,7 @@ class Scorer:
             scores[:n_entries] += w.region * self.regional_mask
         if self.semantic is not None:
             scores = self.semantic.fuse(scores, top, self.semantic.similarity(question, top, exclude))
-        return np.clip(scores, 0.0, 1.0), len(corrected.split())
+        return np.clip(scores, 0.0, 1.0), corrected.split()
 
     def char_similarity(self, analysed: str) -> np.ndarray:
         return self.index.char_matrix.dot(*self.index.query.char_vector(analysed))
