@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.test_main import bot
+from tests.helpers.cli import bot
 from tests.helpers.kb import REAL_KNOWLEDGE
 
 

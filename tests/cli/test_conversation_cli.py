@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.test_main import bot
+from tests.helpers.cli import bot
 from tests.helpers.kb import REAL_KNOWLEDGE, write_yaml
 from thekiz_bot.cli.ask import run_chat
 from thekiz_bot.cli.main import main

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_main import bot
+from tests.helpers.cli import bot
 from tests.helpers.kb import write_mini_kb
 from thekiz_bot.cli.main import build_parser, main
 from thekiz_bot.config import Settings

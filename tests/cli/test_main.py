@@ -1,30 +1,16 @@
 """The command-line contract other tools rely on: ask, ask --json -, check, eval, chat."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import bot
 from tests.helpers.kb import write_mini_kb, write_yaml
 from thekiz_bot.cli.ask import run_chat
 from thekiz_bot.cli.main import main
 from thekiz_bot.knowledge.loader import load_knowledge
 from thekiz_bot.matching.matcher import Matcher
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def bot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-    full_env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *args], input=stdin, capture_output=True,
-        text=True, env=full_env, cwd=ROOT, timeout=120, check=False,
-    )
 
 
 def test_ask_json_stdin_answers_each_line_in_order(tmp_path: Path) -> None:

